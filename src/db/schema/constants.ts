@@ -1,0 +1,36 @@
+// Kept free of drizzle imports so validation and presenters can use the enums
+// without pulling in the schema graph.
+
+export const componentStatuses = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+] as const;
+export type ComponentStatus = (typeof componentStatuses)[number];
+
+export const realtimeIncidentStatuses = ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'] as const;
+export const maintenanceStatuses = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+export const incidentStatuses = [...realtimeIncidentStatuses, ...maintenanceStatuses] as const;
+export type IncidentStatus = (typeof incidentStatuses)[number];
+
+/** Statuses in which an incident or maintenance is over. */
+export const closedIncidentStatuses: readonly IncidentStatus[] = ['resolved', 'postmortem', 'completed'];
+export const unresolvedRealtimeStatuses: readonly IncidentStatus[] = ['investigating', 'identified', 'monitoring'];
+export const activeMaintenanceStatuses: readonly IncidentStatus[] = ['in_progress', 'verifying'];
+
+export const impacts = ['none', 'maintenance', 'minor', 'major', 'critical'] as const;
+export type Impact = (typeof impacts)[number];
+
+export const eventTypes = [
+  'incident.created',
+  'incident.updated',
+  'incident.resolved',
+  'maintenance.scheduled',
+  'maintenance.started',
+  'maintenance.updated',
+  'maintenance.completed',
+  'component.status_changed',
+] as const;
+export type EventType = (typeof eventTypes)[number];

@@ -1,0 +1,5 @@
+export * from './pages.js';
+export * from './components.js';
+export * from './incidents.js';
+export * from './events.js';
+export * from './api-keys.js';

@@ -1,0 +1,75 @@
+import express, { type RequestHandler } from 'express';
+import type { Eta } from 'eta';
+import type { DomainContext } from '../context.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { PublicSnapshot } from '../public/snapshot.js';
+import { requireApiKey } from './api/auth.js';
+import { componentGroupsRouter } from './api/component-groups.js';
+import { componentsRouter } from './api/components.js';
+import { incidentsRouter } from './api/incidents.js';
+import { pagesRouter } from './api/pages.js';
+import { createErrorHandler, notFoundHandler } from './error-handler.js';
+import { securityHeaders } from './security-headers.js';
+import { createSnapshotHandler } from './serve-snapshot.js';
+
+export interface AppDeps {
+  ctx: DomainContext;
+  snapshot: PublicSnapshot;
+  views: Eta;
+  logger: Logger;
+  adminApiKey: string | undefined;
+  maxBodyBytes: number;
+}
+
+// Every manage path takes an optional `.json` suffix, as Statuspage's legacy clients send it.
+const stripJsonSuffix: RequestHandler = (req, _res, next) => {
+  if (req.url.startsWith('/api/v1/')) req.url = req.url.replace(/\.json(?=$|\?)/, '');
+  next();
+};
+
+const writesNeedKnownBodies: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !req.is(['application/json', 'application/*+json', 'application/x-www-form-urlencoded'])) {
+    next(new AppError('unsupported_media_type', 'Send the body as application/json or application/x-www-form-urlencoded'));
+    return;
+  }
+  next();
+};
+
+/** The express application: manage API, public pages and the error handler. Never listens itself. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Rails-style bracket keys (`incident[name]=…`) in query strings, as Statuspage accepts them.
+  app.set('query parser', 'extended');
+  app.use(stripJsonSuffix);
+  app.use((_req, res, next) => {
+    for (const [name, value] of Object.entries(securityHeaders('application/json'))) res.setHeader(name, value);
+    next();
+  });
+
+  const limit = deps.maxBodyBytes;
+  app.use(
+    '/api/v1',
+    requireApiKey(deps.ctx.db, deps.adminApiKey),
+    writesNeedKnownBodies,
+    express.json({ limit, type: ['application/json', 'application/*+json'] }),
+    express.urlencoded({ extended: true, limit, parameterLimit: 2000 }),
+    pagesRouter(deps.ctx),
+    componentsRouter(deps.ctx),
+    componentGroupsRouter(deps.ctx),
+    incidentsRouter(deps.ctx),
+  );
+
+  // Normally answered before express (see http/server.ts); kept here so the app alone is complete.
+  const serveSnapshot = createSnapshotHandler(deps.snapshot);
+  app.use((req, res, next) => {
+    if (!serveSnapshot(req, res)) next();
+  });
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { createApiKey } from './api-keys/create-api-key.js';
+import { listApiKeys, revokeApiKey } from './api-keys/manage-api-keys.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDb } from './db/client.js';
+import { migrateDb } from './db/migrate.js';
+import { AppError } from './errors.js';
+import { createHerald } from './herald.js';
+import { createLogger } from './logger.js';
+
+const usage = `Usage: herald <command>
+
+Commands:
+  serve                         start the status page server (default)
+  migrate                       apply database migrations and exit
+  api-keys create --name NAME   create a manage-API key; it is printed once
+  api-keys list                 list keys (id, prefix, name, state)
+  api-keys revoke ID|PREFIX     revoke a key
+
+Configuration comes from environment variables; see README.md.`;
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function serve(config: Config): Promise<void> {
+  const logger = createLogger();
+  const herald = createHerald({ config, logger });
+  const { page, firstAdminKey } = herald.bootstrap;
+  if (firstAdminKey) {
+    out(`Created the page "${page.name}" (id ${page.id}).`);
+    out(`Admin API key, shown only this once; store it now:\n\n    ${firstAdminKey.key}\n`);
+    out(`Try: curl -H "Authorization: OAuth ${firstAdminKey.key}" ${config.publicUrl}/api/v1/pages/${page.id}`);
+  }
+  const url = await herald.listen();
+  herald.scheduler.start();
+  logger.info(`Herald is serving "${page.name}" at ${url} (page id ${page.id}, database ${config.databaseFile})`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received; finishing in-flight requests`);
+    // A stuck client must not keep the process alive forever.
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    deadline.unref();
+    herald.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function withDb<T>(config: Config, fn: (db: ReturnType<typeof openDb>) => T): T {
+  const db = openDb(config.databaseFile);
+  try {
+    migrateDb(db);
+    return fn(db);
+  } finally {
+    db.$client.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command = 'serve', sub, arg] = positionals;
+  if (values.help || command === 'help') return out(usage);
+  const config = loadConfig(process.env);
+
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate':
+      withDb(config, () => out(`Database ${config.databaseFile} is migrated.`));
+      return;
+    case 'api-keys':
+      return withDb(config, (db) => {
+        if (sub === 'create') {
+          if (!values.name) throw new AppError('validation', 'api-keys create needs --name NAME');
+          const { row, key } = createApiKey(db, systemClock, values.name);
+          out(`Created API key ${row.id} "${row.name}". It is shown only this once:\n\n    ${key}\n`);
+        } else if (sub === 'list') {
+          const rows = listApiKeys(db);
+          if (rows.length === 0) out('No API keys.');
+          for (const row of rows) {
+            const state = row.revokedAt ? `revoked ${row.revokedAt.toISOString()}` : 'active';
+            out(`${row.id}  ${row.keyPrefix}…  ${state.padEnd(32)}  ${row.name}`);
+          }
+        } else if (sub === 'revoke') {
+          if (!arg) throw new AppError('validation', 'api-keys revoke needs the key id or prefix');
+          const row = revokeApiKey(db, systemClock, arg);
+          out(`Revoked API key ${row.id} "${row.name}".`);
+        } else {
+          throw new AppError('validation', `unknown api-keys command ${JSON.stringify(sub ?? '')}\n\n${usage}`);
+        }
+      });
+    default:
+      throw new AppError('validation', `unknown command ${JSON.stringify(command)}\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof AppError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`herald: ${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
+  process.exit(1);
+});
