@@ -28,16 +28,8 @@ const out = (line: string): void => {
 async function serve(config: Config): Promise<void> {
   const logger = createLogger();
   const herald = createHerald({ config, logger });
-  const { page, firstAdminKey } = herald.bootstrap;
-  if (firstAdminKey) {
-    out(`Created the page "${page.name}" (id ${page.id}).`);
-    out(`Admin API key, shown only this once; store it now:\n\n    ${firstAdminKey.key}\n`);
-    out(`Try: curl -H "Authorization: OAuth ${firstAdminKey.key}" ${config.publicUrl}/api/v1/pages/${page.id}`);
-  }
-  const url = await herald.listen();
-  herald.scheduler.start();
-  logger.info(`Herald is serving "${page.name}" at ${url} (page id ${page.id}, database ${config.databaseFile})`);
 
+  // Registered before listening: a supervisor may signal as soon as the port is open.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -59,6 +51,16 @@ async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const url = await herald.listen();
+  const { page, firstAdminKey } = herald.bootstrap;
+  if (firstAdminKey) {
+    out(`Created the page "${page.name}" (id ${page.id}).`);
+    out(`Admin API key, shown only this once; store it now:\n\n    ${firstAdminKey.key}\n`);
+    out(`Try: curl -H "Authorization: OAuth ${firstAdminKey.key}" ${url}/api/v1/pages/${page.id}`);
+  }
+  herald.scheduler.start();
+  logger.info(`Herald is serving "${page.name}" at ${url} (page id ${page.id}, database ${config.databaseFile})`);
 }
 
 function withDb<T>(config: Config, fn: (db: ReturnType<typeof openDb>) => T): T {

@@ -16,8 +16,8 @@ export interface ComponentPlan {
 /** Resolves `components` and `component_ids` against the page, naming any id that is not one of its components. */
 export function planComponents(tx: Tx, pageId: string, input: Pick<IncidentInput, 'components' | 'component_ids'>): ComponentPlan {
   const statusMap = input.components && !Array.isArray(input.components) ? input.components : {};
-  const listed = [...(Array.isArray(input.components) ? input.components : []), ...(input.component_ids ?? [])];
-  const affectedIds = [...new Set([...Object.keys(statusMap), ...listed])];
+  const listedAsComponents = Array.isArray(input.components) ? input.components : [];
+  const affectedIds = [...new Set([...Object.keys(statusMap), ...listedAsComponents, ...(input.component_ids ?? [])])];
   if (affectedIds.length === 0) return { affectedIds, targets: [] };
   const rows = tx
     .select()
@@ -26,7 +26,7 @@ export function planComponents(tx: Tx, pageId: string, input: Pick<IncidentInput
     .all();
   for (const id of affectedIds) {
     const row = rows.find((r) => r.id === id);
-    const field = id in statusMap ? 'incident.components' : 'incident.component_ids';
+    const field = id in statusMap || listedAsComponents.includes(id) ? 'incident.components' : 'incident.component_ids';
     if (!row) throw new ValidationError(`${field}: component ${JSON.stringify(id)} does not exist on this page`, field);
     if (row.isGroup && id in statusMap) {
       throw new ValidationError(`${field}: ${JSON.stringify(id)} is a component group; set the statuses of its components`, field);

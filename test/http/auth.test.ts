@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createApiKey } from '../../src/api-keys/create-api-key.js';
+import { revokeApiKey } from '../../src/api-keys/manage-api-keys.js';
+import { readResponse, startApp } from '../helpers/app.js';
+
+const unauthenticated = { error: 'Could not authenticate' };
+
+describe('manage API authentication', () => {
+  test('accepts OAuth, oauth and Bearer schemes and ?api_key=', async (t) => {
+    const app = await startApp(t);
+    const path = `/api/v1/pages/${app.pageId}`;
+    for (const authorization of [`OAuth ${app.apiKey}`, `oauth ${app.apiKey}`, `Bearer ${app.apiKey}`, `BEARER ${app.apiKey}`]) {
+      const res = await app.fetch(path, { headers: { authorization } });
+      assert.equal(res.status, 200, authorization.split(' ')[0]);
+      assert.equal((await res.json()).id, app.pageId);
+    }
+    const viaQuery = await app.fetch(`${path}?api_key=${encodeURIComponent(app.apiKey)}`);
+    assert.equal(viaQuery.status, 200);
+  });
+
+  test('answers 401 {"error":"Could not authenticate"} and changes nothing without a valid key', async (t) => {
+    const app = await startApp(t);
+    const revoked = createApiKey(app.herald.db, app.clock, 'old');
+    revokeApiKey(app.herald.db, app.clock, revoked.row.id);
+    const attempts: Array<[string, Record<string, string>, string]> = [
+      ['no key', {}, ''],
+      ['malformed header', { authorization: 'OAuth' }, ''],
+      ['unknown scheme', { authorization: `Basic ${app.apiKey}` }, ''],
+      ['wrong key', { authorization: 'OAuth hk_wrongwrongwrongwrongwrong' }, ''],
+      ['revoked key', { authorization: `OAuth ${revoked.key}` }, ''],
+      ['wrong key in query', {}, '?api_key=nope'],
+      ['revoked key in query', {}, `?api_key=${revoked.key}`],
+    ];
+    for (const [name, headers, query] of attempts) {
+      const res = await readResponse(
+        await app.fetch(`/api/v1/pages/${app.pageId}/components${query}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ component: { name: `should not exist (${name})` } }),
+        }),
+      );
+      assert.equal(res.status, 401, name);
+      assert.deepEqual(res.body, unauthenticated, name);
+    }
+    const list = await app.api('GET', '/components');
+    assert.deepEqual(list.body, []);
+  });
+
+  test('401 comes before 404, so page ids cannot be probed without a key', async (t) => {
+    const app = await startApp(t);
+    const res = await readResponse(await app.fetch('/api/v1/pages/doesnotexist/incidents'));
+    assert.equal(res.status, 401);
+  });
+
+  test('accepts ADMIN_API_KEY from the configuration', async (t) => {
+    const adminKey = 'automation-key-0123456789';
+    const app = await startApp(t, { env: { ADMIN_API_KEY: adminKey } });
+    const ok = await app.fetch(`/api/v1/pages/${app.pageId}`, { headers: { authorization: `Bearer ${adminKey}` } });
+    assert.equal(ok.status, 200);
+    const near = await app.fetch(`/api/v1/pages/${app.pageId}`, { headers: { authorization: `Bearer ${adminKey}x` } });
+    assert.equal(near.status, 401);
+  });
+
+  test('a key made with the CLI verb works at once; revoking it stops it', async (t) => {
+    const app = await startApp(t);
+    const made = createApiKey(app.herald.db, app.clock, 'ci');
+    const path = `/api/v1/pages/${app.pageId}`;
+    assert.equal((await app.fetch(path, { headers: { authorization: `OAuth ${made.key}` } })).status, 200);
+    revokeApiKey(app.herald.db, app.clock, made.row.id);
+    assert.equal((await app.fetch(path, { headers: { authorization: `OAuth ${made.key}` } })).status, 401);
+  });
+});
