@@ -1,7 +1,20 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { parseDuration, parseDurationList } from './durations.js';
+import { parseCidrList } from './net/address-policy.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(1);
+const count = z.coerce.number().int().min(1);
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 30m, 1h or 2d' });
+      return ms ?? 0;
+    });
 
 const schema = z.object({
   PORT: port.default(3000).describe('TCP port the HTTP server listens on'),
@@ -19,6 +32,43 @@ const schema = z.object({
   PAGE_NAME: z.string().min(1).max(255).default('Status').describe('Name of the page created on first start'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(512 * 1024).describe('Largest request body accepted'),
   SCHEDULER_INTERVAL_MS: positiveMs.default(2000).describe('How often due maintenance transitions are applied'),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587' })
+    .optional()
+    .describe('Mail server; without it, mail is written as .eml files to the mail folder beside the database'),
+  MAIL_FROM: z.string().min(3).optional().describe("From address of notification mail, unless the page sets one; default noreply@<PUBLIC_URL host>"),
+  SMTP_MAX_CONNECTIONS: count.default(5).describe('Pooled SMTP connections'),
+  SMTP_RATE_LIMIT: z.coerce.number().int().min(0).default(10).describe('Messages per second to the mail server (0: unlimited)'),
+  WEBHOOK_TIMEOUT_MS: positiveMs.default(15_000).describe('A webhook attempt that has not answered 2xx by then has failed'),
+  WEBHOOK_ALLOWED_CIDRS: z
+    .string()
+    .default('')
+    .refine((text) => {
+      try {
+        parseCidrList(text);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a comma-separated list of CIDRs such as 127.0.0.0/8,10.1.0.0/16')
+    .describe('Private ranges webhooks may reach anyway (default: none)'),
+  OUTBOX_RETRY_SCHEDULE: z
+    .string()
+    .default('0s,5s,5m,30m,2h,5h,10h,10h')
+    .transform((text, ctx) => {
+      const list = parseDurationList(text);
+      if (!list || list.length === 0) ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of delays such as 0s,5s,5m,30m,2h' });
+      return list ?? [];
+    })
+    .describe('Delay before each attempt of a delivery (its length is the number of attempts); ±20 % jitter'),
+  OUTBOX_CONCURRENCY: count.default(32).describe('Deliveries in flight at once, all subscribers together'),
+  OUTBOX_PER_SUBSCRIBER_CONCURRENCY: count.default(2).describe('Deliveries in flight at once to one subscriber'),
+  OUTBOX_LEASE: duration('2m').describe('How long a claimed delivery stays with its worker before another may take it'),
+  OUTBOX_POLL: duration('1s').describe('How often the worker looks for due deliveries when nothing woke it'),
+  OUTBOX_RETENTION_DAYS: count.default(30).describe('Delivered rows and their attempts are pruned after this many days'),
+  QUARANTINE_AFTER_FAILURES: count.default(10).describe('Consecutive failed attempts that quarantine an endpoint...'),
+  QUARANTINE_MIN_SPAN: duration('1h').describe('...provided the failures span at least this long'),
+  WEBHOOK_SECRET_OVERLAP: duration('24h').describe('After a secret rotation, how long the old secret keeps signing too'),
 });
 
 export interface Config {
@@ -30,6 +80,22 @@ export interface Config {
   pageName: string;
   maxBodyBytes: number;
   schedulerIntervalMs: number;
+  mail: { smtpUrl: string | undefined; from: string; maxConnections: number; rateLimit: number; folder: string };
+  outbox: OutboxConfig;
+}
+
+export interface OutboxConfig {
+  webhookTimeoutMs: number;
+  allowedCidrs: string;
+  retryScheduleMs: number[];
+  concurrency: number;
+  perSubscriberConcurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  retentionMs: number;
+  quarantineAfterFailures: number;
+  quarantineMinSpanMs: number;
+  secretOverlapMs: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +121,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pageName: c.PAGE_NAME,
     maxBodyBytes: c.MAX_BODY_BYTES,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
+    mail: {
+      smtpUrl: c.SMTP_URL,
+      from: c.MAIL_FROM ?? `noreply@${new URL(c.PUBLIC_URL ?? 'http://localhost').hostname}`,
+      maxConnections: c.SMTP_MAX_CONNECTIONS,
+      rateLimit: c.SMTP_RATE_LIMIT,
+      folder: join(dirname(c.DATABASE_FILE), 'mail'),
+    },
+    outbox: {
+      webhookTimeoutMs: c.WEBHOOK_TIMEOUT_MS,
+      allowedCidrs: c.WEBHOOK_ALLOWED_CIDRS,
+      retryScheduleMs: c.OUTBOX_RETRY_SCHEDULE,
+      concurrency: c.OUTBOX_CONCURRENCY,
+      perSubscriberConcurrency: c.OUTBOX_PER_SUBSCRIBER_CONCURRENCY,
+      leaseMs: c.OUTBOX_LEASE,
+      pollMs: c.OUTBOX_POLL,
+      retentionMs: c.OUTBOX_RETENTION_DAYS * 86_400_000,
+      quarantineAfterFailures: c.QUARANTINE_AFTER_FAILURES,
+      quarantineMinSpanMs: c.QUARANTINE_MIN_SPAN,
+      secretOverlapMs: c.WEBHOOK_SECRET_OVERLAP,
+    },
   };
 }
 

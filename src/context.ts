@@ -7,6 +7,12 @@ export interface DomainContext {
   clock: Clock;
   /** Base URL of the public page, for shortlinks and payload links. */
   publicUrl: string;
-  /** Called after a verb's transaction commits (rebuilds the public snapshot, later wakes the outbox). */
+  /** Called after a verb's transaction commits (rebuilds the public snapshot, wakes the outbox worker). */
   changed(): void;
+  subscriptions: {
+    /** Validates a webhook URL against the address policy (resolving its host); returns it normalized. */
+    checkEndpoint(url: string, field: string): Promise<string>;
+    /** How long a rotated-out webhook secret keeps signing. */
+    secretOverlapMs: number;
+  };
 }

@@ -13,12 +13,18 @@ import { bootstrapPage, type BootstrapResult } from './pages/bootstrap-page.js';
 import { createPublicSnapshot, type PublicSnapshot } from './public/snapshot.js';
 import { statusPageView } from './public/status-page-view.js';
 import { createViews } from './views.js';
+import { createMailer } from './channels/email.js';
+import { createWebhookChannel } from './channels/webhook.js';
+import { createAddressPolicy, parseCidrList } from './net/address-policy.js';
+import { checkEndpoint, systemResolve, type Resolve } from './net/check-endpoint.js';
+import { createOutboxWorker, type OutboxWorker } from './outbox/worker.js';
 
 export interface Herald {
   db: Db;
   ctx: DomainContext;
   snapshot: PublicSnapshot;
   scheduler: Scheduler;
+  worker: OutboxWorker;
   server: Server;
   bootstrap: BootstrapResult;
   /** Listens on config.host:config.port (0 picks a free port) and returns the base URL. */
@@ -31,31 +37,71 @@ export interface HeraldOptions {
   config: Config;
   logger: Logger;
   clock?: Clock;
+  /** DNS for webhook hosts at subscribe time; tests may pass their own. */
+  resolve?: Resolve;
+  /** Jitter source of the retry schedule; tests pass a fixed one. */
+  random?: () => number;
 }
 
+/** Says who is calling and where the receiving side's documentation is. */
+export const webhookUserAgent = (publicUrl: string) => `Herald-Webhooks/0.1 (+${publicUrl}/webhooks)`;
+
 /** Builds the whole application from its configuration: database, snapshot, HTTP server, scheduler. */
-export function createHerald({ config, logger, clock = systemClock }: HeraldOptions): Herald {
+export function createHerald({ config, logger, clock = systemClock, resolve = systemResolve, random }: HeraldOptions): Herald {
   const db = openDb(config.databaseFile);
   migrateDb(db);
   const bootstrap = bootstrapPage(db, clock, config.pageName);
   const views = createViews({ cache: true });
+  const policy = createAddressPolicy(parseCidrList(config.outbox.allowedCidrs));
+  if (config.outbox.allowedCidrs) logger.warn(`webhooks may reach these private ranges: ${config.outbox.allowedCidrs} (WEBHOOK_ALLOWED_CIDRS)`);
+  const userAgent = webhookUserAgent(config.publicUrl);
+  const webhooks = createWebhookChannel({ timeoutMs: config.outbox.webhookTimeoutMs, policy, userAgent });
+  const mailer = createMailer({ ...config.mail, logger });
   let snapshot: PublicSnapshot | undefined;
-  const ctx: DomainContext = { db, clock, publicUrl: config.publicUrl, changed: () => snapshot?.invalidate() };
+  let worker: OutboxWorker | undefined;
+  const ctx: DomainContext = {
+    db,
+    clock,
+    publicUrl: config.publicUrl,
+    changed: () => {
+      snapshot?.invalidate();
+      worker?.wake();
+    },
+    subscriptions: {
+      checkEndpoint: (url, field) => checkEndpoint(url, policy, resolve, field),
+      secretOverlapMs: config.outbox.secretOverlapMs,
+    },
+  };
   snapshot = createPublicSnapshot({
     db,
     publicUrl: config.publicUrl,
     logger,
     renderStatusPage: (state) => views.render('pages/status', statusPageView(state, config.publicUrl)),
   });
+  worker = createOutboxWorker({
+    db,
+    clock,
+    config: config.outbox,
+    publicUrl: config.publicUrl,
+    mailFrom: config.mail.from,
+    views,
+    sendWebhook: webhooks.send,
+    mailer,
+    logger,
+    userAgent,
+    ...(random ? { random } : {}),
+  });
   const app = createApp({ ctx, snapshot, views, logger, adminApiKey: config.adminApiKey, maxBodyBytes: config.maxBodyBytes });
   const server = createHttpServer(app, snapshot);
   const scheduler = createScheduler(ctx, config.schedulerIntervalMs, logger);
+  const outbox = worker;
 
   return {
     db,
     ctx,
     snapshot,
     scheduler,
+    worker: outbox,
     server,
     bootstrap,
     listen: () =>
@@ -69,10 +115,15 @@ export function createHerald({ config, logger, clock = systemClock }: HeraldOpti
       }),
     close: async () => {
       scheduler.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+        outbox.stop(),
+      ]);
+      webhooks.close();
+      mailer.close();
       db.$client.close();
     },
   };

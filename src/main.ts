@@ -60,6 +60,7 @@ async function serve(config: Config): Promise<void> {
     out(`Try: curl -H "Authorization: OAuth ${firstAdminKey.key}" ${url}/api/v1/pages/${page.id}`);
   }
   herald.scheduler.start();
+  herald.worker.start();
   logger.info(`Herald is serving "${page.name}" at ${url} (page id ${page.id}, database ${config.databaseFile})`);
 }
 

@@ -9,6 +9,7 @@ import { toIncidentJson } from '../incidents/present.js';
 import { iso } from '../pages/present.js';
 import { currentPageStatus } from '../status/current-page-status.js';
 import { newId } from '../ids.js';
+import { fanOutComponentEvent, fanOutIncidentEvent } from '../outbox/fan-out.js';
 
 export interface EventContext {
   tx: Tx;
@@ -30,7 +31,7 @@ export function emitIncidentEvent(
 ): void {
   const incident = getIncidentOrThrow(ctx.tx, ctx.pageId, event.incidentId);
   const payload = { page: pageEnvelope(ctx.tx, ctx.pageId), incident: toIncidentJson(incident, ctx.publicUrl) };
-  ctx.tx
+  const row = ctx.tx
     .insert(events)
     .values({
       publicId: `evt_${newId(20)}`,
@@ -42,7 +43,9 @@ export function emitIncidentEvent(
       payload,
       createdAt: ctx.now,
     })
-    .run();
+    .returning({ id: events.id })
+    .get();
+  if (event.notify) fanOutIncidentEvent(ctx.tx, { id: row.id, pageId: ctx.pageId, incidentId: event.incidentId }, ctx.now);
 }
 
 /** Records one `component.status_changed` event per change, in Statuspage's component webhook shape. */
@@ -63,7 +66,7 @@ export function emitComponentEvents(ctx: EventContext, changes: readonly StatusC
         component_id: change.componentId,
       },
     };
-    ctx.tx
+    const row = ctx.tx
       .insert(events)
       .values({
         publicId: `evt_${newId(20)}`,
@@ -74,6 +77,8 @@ export function emitComponentEvents(ctx: EventContext, changes: readonly StatusC
         payload,
         createdAt: ctx.now,
       })
-      .run();
+      .returning({ id: events.id })
+      .get();
+    if (notify) fanOutComponentEvent(ctx.tx, { id: row.id, pageId: ctx.pageId, componentId: change.componentId }, ctx.now);
   }
 }

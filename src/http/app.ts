@@ -7,8 +7,10 @@ import type { PublicSnapshot } from '../public/snapshot.js';
 import { requireApiKey } from './api/auth.js';
 import { componentGroupsRouter } from './api/component-groups.js';
 import { componentsRouter } from './api/components.js';
+import { deliveriesRouter } from './api/deliveries.js';
 import { incidentsRouter } from './api/incidents.js';
 import { pagesRouter } from './api/pages.js';
+import { subscribersRouter } from './api/subscribers.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { securityHeaders } from './security-headers.js';
 import { createSnapshotHandler } from './serve-snapshot.js';
@@ -61,6 +63,8 @@ export function createApp(deps: AppDeps): express.Express {
     componentsRouter(deps.ctx),
     componentGroupsRouter(deps.ctx),
     incidentsRouter(deps.ctx),
+    subscribersRouter(deps.ctx),
+    deliveriesRouter(deps.ctx),
   );
 
   // Normally answered before express (see http/server.ts); kept here so the app alone is complete.

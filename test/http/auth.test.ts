@@ -13,7 +13,7 @@ describe('manage API authentication', () => {
     for (const authorization of [`OAuth ${app.apiKey}`, `oauth ${app.apiKey}`, `Bearer ${app.apiKey}`, `BEARER ${app.apiKey}`]) {
       const res = await app.fetch(path, { headers: { authorization } });
       assert.equal(res.status, 200, authorization.split(' ')[0]);
-      assert.equal((await res.json()).id, app.pageId);
+      assert.equal(((await res.json()) as { id: string }).id, app.pageId);
     }
     const viaQuery = await app.fetch(`${path}?api_key=${encodeURIComponent(app.apiKey)}`);
     assert.equal(viaQuery.status, 200);

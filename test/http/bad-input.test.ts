@@ -131,7 +131,7 @@ describe('bad input on the manage API', () => {
     for (const path of paths) {
       const res = await app.fetch(path, { headers: { authorization: `OAuth ${app.apiKey}` } });
       assert.ok(res.status >= 200 && res.status < 500, `${path.slice(0, 80)} → ${res.status}`);
-      const body = await res.json();
+      const body = (await res.json()) as { error?: unknown };
       if (res.status >= 400) assert.equal(typeof body.error, 'string');
     }
   });

@@ -32,5 +32,19 @@ export const eventTypes = [
   'maintenance.updated',
   'maintenance.completed',
   'component.status_changed',
+  // Told only to the subscriber concerned, by email.
+  'subscriber.quarantined',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
+
+export const subscriberModes = ['email', 'webhook'] as const;
+export type SubscriberMode = (typeof subscriberModes)[number];
+export const subscriberStates = ['unconfirmed', 'active', 'quarantined', 'unsubscribed'] as const;
+export type SubscriberState = (typeof subscriberStates)[number];
+export const subscriberScopes = ['page', 'components', 'incident'] as const;
+export type SubscriberScope = (typeof subscriberScopes)[number];
+
+export type DeliveryChannel = SubscriberMode;
+/** held: owed to a quarantined subscriber, kept until it is reactivated. */
+export const deliveryStates = ['pending', 'sending', 'delivered', 'failed', 'held', 'cancelled'] as const;
+export type DeliveryState = (typeof deliveryStates)[number];

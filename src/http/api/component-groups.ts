@@ -9,7 +9,7 @@ import {
   type GroupWithChildren,
 } from '../../components/component-groups.js';
 import { toGroupJson } from '../../components/present.js';
-import { paging } from './request.js';
+import { bodyWithQueryFallback, paging } from './request.js';
 
 type PageParams = { pageId: string };
 type GroupParams = PageParams & { groupId: string };
@@ -24,13 +24,13 @@ export function componentGroupsRouter(ctx: DomainContext): Router {
     res.json(listGroups(ctx, req.params.pageId).slice(offset, offset + limit).map(present));
   };
   const create: RequestHandler<PageParams> = (req, res) => {
-    res.status(201).json(present(createComponentGroup(ctx, req.params.pageId, req.body ?? {})));
+    res.status(201).json(present(createComponentGroup(ctx, req.params.pageId, bodyWithQueryFallback(req, 'component_group'))));
   };
   const show: RequestHandler<GroupParams> = (req, res) => {
     res.json(present(getGroup(ctx, req.params.pageId, req.params.groupId)));
   };
   const update: RequestHandler<GroupParams> = (req, res) => {
-    res.json(present(updateComponentGroup(ctx, req.params.pageId, req.params.groupId, req.body ?? {})));
+    res.json(present(updateComponentGroup(ctx, req.params.pageId, req.params.groupId, bodyWithQueryFallback(req, 'component_group'))));
   };
   const remove: RequestHandler<GroupParams> = (req, res) => {
     res.json(present(deleteComponentGroup(ctx, req.params.pageId, req.params.groupId)));

@@ -16,6 +16,17 @@ export function wrappedBody(req: Request, wrapper: string): unknown {
   return body;
 }
 
+/**
+ * The whole body of a write whose wrapper may sit beside other keys (component groups put
+ * `description` next to `component_group`), falling back to bracket keys in the query string.
+ */
+export function bodyWithQueryFallback(req: Request, wrapper: string): unknown {
+  const body: unknown = req.body;
+  if (isObject(body) && Object.keys(body).length > 0) return body;
+  const query = req.query as Record<string, unknown>;
+  return wrapper in query ? query : (body ?? {});
+}
+
 export interface Paging {
   limit: number;
   offset: number;

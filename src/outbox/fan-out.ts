@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+
+// One INSERT … SELECT per event: a 10,000-subscriber fan-out is a single statement in the
+// event's own transaction, so an event never exists without its deliveries.
+const messageId = sql`'msg_' || lower(hex(randomblob(16)))`;
+
+/** Queues the event for every active subscriber whose scope covers the incident. */
+export function fanOutIncidentEvent(tx: Tx, event: { id: number; pageId: string; incidentId: string }, now: Date): void {
+  const at = now.getTime();
+  tx.run(sql`
+    INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
+    SELECT ${messageId}, ${event.id}, s.id, s.mode, 'pending', 0, ${at}, ${at}, ${at}
+    FROM subscribers s
+    WHERE s.page_id = ${event.pageId} AND s.state = 'active'
+      AND (
+        s.scope = 'page'
+        OR (s.scope = 'incident' AND s.incident_id = ${event.incidentId})
+        OR (s.scope = 'components' AND EXISTS (
+          SELECT 1 FROM subscriber_components sc
+          JOIN incident_components ic ON ic.incident_id = ${event.incidentId}
+          JOIN components c ON c.id = ic.component_id
+          WHERE sc.subscriber_id = s.id AND (sc.component_id = c.id OR sc.component_id = c.group_id)
+        ))
+      )`);
+}
+
+/**
+ * Queues a component status change for webhook subscribers covering the component (or its group).
+ * Email subscribers hear about incidents, not bare component changes (as on Statuspage).
+ */
+export function fanOutComponentEvent(tx: Tx, event: { id: number; pageId: string; componentId: string }, now: Date): void {
+  const at = now.getTime();
+  tx.run(sql`
+    INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
+    SELECT ${messageId}, ${event.id}, s.id, s.mode, 'pending', 0, ${at}, ${at}, ${at}
+    FROM subscribers s
+    WHERE s.page_id = ${event.pageId} AND s.state = 'active' AND s.mode = 'webhook'
+      AND (
+        s.scope = 'page'
+        OR (s.scope = 'components' AND EXISTS (
+          SELECT 1 FROM subscriber_components sc
+          WHERE sc.subscriber_id = s.id
+            AND (sc.component_id = ${event.componentId}
+                 OR sc.component_id = (SELECT group_id FROM components WHERE id = ${event.componentId}))
+        ))
+      )`);
+}
+
+/** Queues one message to one subscriber (the quarantine notice), on the given channel. */
+export function queueForSubscriber(tx: Tx, eventId: number, subscriberId: string, channel: 'email' | 'webhook', now: Date): void {
+  const at = now.getTime();
+  tx.run(sql`
+    INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
+    VALUES (${messageId}, ${eventId}, ${subscriberId}, ${channel}, 'pending', 0, ${at}, ${at}, ${at})`);
+}

@@ -1,0 +1,198 @@
+import { eq } from 'drizzle-orm';
+import type { Eta } from 'eta';
+import type { Clock } from '../clock.js';
+import type { OutboxConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import { events, pages, subscribers } from '../db/schema/index.js';
+import type { Mailer } from '../channels/email.js';
+import type { DeliveryResult } from '../channels/result.js';
+import type { SendWebhook } from '../channels/webhook.js';
+import type { Logger } from '../logger.js';
+import { createClaimStatements, type ClaimedDelivery } from './claim.js';
+import { notificationEmail, webhookRequest, type EventForDelivery } from './messages.js';
+import { pruneDeliveries } from './prune.js';
+import { recordResult, type RecordOutcome } from './record-result.js';
+
+export interface OutboxWorkerDeps {
+  db: Db;
+  clock: Clock;
+  config: OutboxConfig;
+  publicUrl: string;
+  mailFrom: string;
+  views: Eta;
+  sendWebhook: SendWebhook;
+  mailer: Mailer;
+  logger: Logger;
+  userAgent: string;
+  random?: () => number;
+}
+
+export interface OutboxWorker {
+  /** Claims what is due now (up to the free concurrency) and waits for those deliveries. Returns how many were tried. */
+  runOnce(): Promise<number>;
+  /** Runs until stop(): woken by wake() after commits, polling as a fallback. */
+  start(): void;
+  /** Something was queued: look now instead of at the next poll. */
+  wake(): void;
+  /** Stops claiming, lets in-flight attempts finish within `graceMs`, then gives the rest back. */
+  stop(graceMs?: number): Promise<void>;
+  /** Deliveries in flight right now. */
+  inFlight(): number;
+}
+
+const eventCacheSize = 64;
+
+/** The only writer of delivery results: claims leased rows, sends them through the channels, records the outcome. */
+export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
+  const { db, clock, config, logger } = deps;
+  const statements = createClaimStatements(db);
+  const random = deps.random ?? Math.random;
+  const policy = { ...config, random };
+  const shutdown = new AbortController();
+  const inFlightBySubscriber = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  const eventCache = new Map<number, EventForDelivery>();
+  let stopping = false;
+  let started = false;
+  let pumping = false;
+  let pumpAgain = false;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  const loadEvent = (id: number): EventForDelivery | undefined => {
+    const cached = eventCache.get(id);
+    if (cached) return cached;
+    const row = db.select().from(events).where(eq(events.id, id)).get();
+    if (!row) return undefined;
+    const json = JSON.stringify(row.payload);
+    const event = { id: row.id, publicId: row.publicId, type: row.type, createdAt: row.createdAt, payload: row.payload, payloadJsonInner: json.slice(1, -1) };
+    if (eventCache.size >= eventCacheSize) eventCache.delete(eventCache.keys().next().value!);
+    eventCache.set(id, event);
+    return event;
+  };
+
+  async function attempt(delivery: ClaimedDelivery): Promise<RecordOutcome | 'released'> {
+    const subscriber = db.select().from(subscribers).where(eq(subscribers.id, delivery.subscriberId)).get();
+    const event = loadEvent(delivery.eventId);
+    const now = clock.now();
+    if (!subscriber || !event) return statements.release(delivery, now, now) ? 'released' : 'stale';
+    const isNotice = event.type === 'subscriber.quarantined';
+    // The subscriber may have been quarantined or unsubscribed since the row was queued.
+    if (!isNotice && subscriber.state !== 'active') {
+      return statements.settle(delivery, subscriber.state === 'quarantined' ? 'held' : 'cancelled', now) ? 'released' : 'stale';
+    }
+    let result: DeliveryResult;
+    try {
+      if (delivery.channel === 'webhook') {
+        result = await deps.sendWebhook(webhookRequest(event, subscriber, delivery.messageId, deps.publicUrl, deps.userAgent, now), shutdown.signal);
+      } else {
+        const page = db.select().from(pages).where(eq(pages.id, subscriber.pageId)).get()!;
+        result = await deps.mailer.send(notificationEmail(deps.views, event, subscriber, page, delivery.messageId, deps.publicUrl, deps.mailFrom));
+      }
+    } catch (error) {
+      result = { ok: false, retryable: true, durationMs: clock.now().getTime() - now.getTime(), error: `internal error: ${String(error)}` };
+    }
+    // Interrupted by shutdown: the receiver never answered, so the row goes back untried.
+    if (shutdown.signal.aborted && !result.ok) return statements.release(delivery, clock.now(), clock.now()) ? 'released' : 'stale';
+    return recordResult(db, delivery, result, now, clock.now(), policy, !isNotice);
+  }
+
+  function launch(delivery: ClaimedDelivery): Promise<void> {
+    inFlightBySubscriber.set(delivery.subscriberId, (inFlightBySubscriber.get(delivery.subscriberId) ?? 0) + 1);
+    const task = attempt(delivery)
+      .then((outcome) => {
+        if (outcome === 'stale') logger.warn('a delivery result arrived after its lease was taken over; ignored', { delivery: delivery.id });
+      })
+      .catch((error: unknown) => logger.error('recording a delivery failed; its lease will expire and it will be retried', { delivery: delivery.id, error: String(error) }))
+      .finally(() => {
+        const left = (inFlightBySubscriber.get(delivery.subscriberId) ?? 1) - 1;
+        if (left === 0) inFlightBySubscriber.delete(delivery.subscriberId);
+        else inFlightBySubscriber.set(delivery.subscriberId, left);
+        running.delete(task);
+        if (started && !stopping) pump();
+      });
+    running.add(task);
+    return task;
+  }
+
+  /** Claims up to the free capacity and starts each delivery; returns the started tasks. */
+  function claimAndLaunch(): Promise<void>[] {
+    if (stopping) return [];
+    const free = config.concurrency - running.size;
+    if (free <= 0) return [];
+    const busy = [...inFlightBySubscriber].filter(([, n]) => n >= config.perSubscriberConcurrency).map(([id]) => id);
+    const now = clock.now();
+    const claimed = statements.claim(now, free, config.leaseMs, busy);
+    const tasks: Promise<void>[] = [];
+    for (const delivery of claimed) {
+      // Two rows of one subscriber in the same batch: the extra waits its turn instead of piling onto a slow endpoint.
+      if ((inFlightBySubscriber.get(delivery.subscriberId) ?? 0) >= config.perSubscriberConcurrency) {
+        statements.release(delivery, new Date(now.getTime() + 250), now);
+        continue;
+      }
+      tasks.push(launch(delivery));
+    }
+    return tasks;
+  }
+
+  function pump(): void {
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        const launched = claimAndLaunch().length;
+        if (launched > 0 && running.size < config.concurrency) pumpAgain = true;
+      } while (pumpAgain && !stopping);
+    } catch (error) {
+      logger.error('claiming deliveries failed; retrying at the next poll', { error: String(error) });
+    } finally {
+      pumping = false;
+    }
+  }
+
+  return {
+    async runOnce() {
+      const tasks = claimAndLaunch();
+      await Promise.all(tasks);
+      return tasks.length;
+    },
+    start() {
+      if (started) return;
+      started = true;
+      const poll = () => {
+        pump();
+        pollTimer = setTimeout(poll, config.pollMs);
+        pollTimer.unref();
+      };
+      poll();
+      const prune = () => {
+        try {
+          pruneDeliveries(db, new Date(clock.now().getTime() - config.retentionMs));
+        } catch (error) {
+          logger.error('pruning delivered rows failed', { error: String(error) });
+        }
+      };
+      prune();
+      pruneTimer = setInterval(prune, 60 * 60 * 1000);
+      pruneTimer.unref();
+    },
+    wake() {
+      if (started && !stopping) setImmediate(pump);
+    },
+    async stop(graceMs = 10_000) {
+      stopping = true;
+      clearTimeout(pollTimer);
+      clearInterval(pruneTimer);
+      const settled = Promise.allSettled([...running]);
+      const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([settled, grace]);
+      shutdown.abort();
+      await Promise.allSettled([...running]);
+    },
+    inFlight: () => running.size,
+  };
+}

@@ -1,0 +1,90 @@
+import { and, asc, desc, eq, like, or, type SQL } from 'drizzle-orm';
+import type { DomainContext } from '../context.js';
+import { subscribers } from '../db/schema/index.js';
+import { subscriberStates, type SubscriberState } from '../db/schema/constants.js';
+import { getPageOrThrow } from '../pages/internal.js';
+import { parseInput } from '../validation.js';
+import { reactivateSubscriber, unsubscribeSubscriber } from './change-subscriber.js';
+import { getSubscriberOrThrow, withComponents, type SubscriberWithComponents } from './internal.js';
+import { BulkSubscribersInput } from './schemas.js';
+
+export interface ListSubscribersQuery {
+  q?: string | undefined;
+  type?: string | undefined;
+  state?: string | undefined;
+  limit: number;
+  offset: number;
+  sortField?: string | undefined;
+  sortDirection?: string | undefined;
+}
+
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Subscribers of the page; `state` defaults to active, as on Statuspage. */
+export function listSubscribers(ctx: DomainContext, pageId: string, query: ListSubscribersQuery): SubscriberWithComponents[] {
+  getPageOrThrow(ctx.db, pageId);
+  const state = query.state ?? 'active';
+  const filters: Array<SQL | undefined> = [eq(subscribers.pageId, pageId)];
+  if (state !== 'all') filters.push(eq(subscribers.state, state as SubscriberState));
+  if (query.type) filters.push(eq(subscribers.mode, query.type as 'email'));
+  if (query.q) filters.push(or(like(subscribers.email, likePattern(query.q)), like(subscribers.endpoint, likePattern(query.q))));
+  const column = query.sortField === 'quarantined_at' ? subscribers.quarantinedAt : query.sortField === 'primary' ? subscribers.email : subscribers.createdAt;
+  const order = query.sortDirection === 'asc' ? asc(column) : desc(column);
+  const rows = ctx.db
+    .select()
+    .from(subscribers)
+    .where(and(...filters))
+    .orderBy(order, asc(subscribers.id))
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  return withComponents(ctx.db, rows);
+}
+
+export const listableStates = [...subscriberStates, 'all'] as const;
+
+export function unsubscribe(ctx: DomainContext, pageId: string, id: string): SubscriberWithComponents {
+  ctx.db.transaction((tx) => {
+    getSubscriberOrThrow(tx, pageId, id);
+    unsubscribeSubscriber(tx, id, ctx.clock.now());
+  });
+  return getSubscriberOrThrow(ctx.db, pageId, id);
+}
+
+export function reactivate(ctx: DomainContext, pageId: string, id: string): SubscriberWithComponents {
+  ctx.db.transaction((tx) => {
+    getSubscriberOrThrow(tx, pageId, id);
+    reactivateSubscriber(tx, id, ctx.clock.now());
+  });
+  ctx.changed();
+  return getSubscriberOrThrow(ctx.db, pageId, id);
+}
+
+/** The bulk forms: `{"subscribers": [ids] | "all", "type"?, "state"?}`. Returns how many changed. */
+export function bulkChange(ctx: DomainContext, pageId: string, action: 'unsubscribe' | 'reactivate', raw: unknown): number {
+  const input = parseInput(BulkSubscribersInput, raw);
+  const now = ctx.clock.now();
+  const count = ctx.db.transaction((tx) => {
+    getPageOrThrow(tx, pageId);
+    const defaultState = action === 'reactivate' ? 'quarantined' : 'active';
+    const targets =
+      input.subscribers === 'all'
+        ? tx
+            .select({ id: subscribers.id })
+            .from(subscribers)
+            .where(
+              and(
+                eq(subscribers.pageId, pageId),
+                input.type ? eq(subscribers.mode, input.type) : undefined,
+                (input.state ?? defaultState) === 'all' ? undefined : eq(subscribers.state, (input.state ?? defaultState) as SubscriberState),
+              ),
+            )
+            .all()
+            .map((r) => r.id)
+        : input.subscribers.map((id) => getSubscriberOrThrow(tx, pageId, id).id);
+    for (const id of targets) (action === 'unsubscribe' ? unsubscribeSubscriber : reactivateSubscriber)(tx, id, now);
+    return targets.length;
+  });
+  ctx.changed();
+  return count;
+}
