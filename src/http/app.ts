@@ -2,6 +2,7 @@ import express, { type RequestHandler } from 'express';
 import type { Eta } from 'eta';
 import type { DomainContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { getPage } from '../pages/internal.js';
 import type { Logger } from '../logger.js';
 import type { PublicSnapshot } from '../public/snapshot.js';
 import { requireApiKey } from './api/auth.js';
@@ -71,6 +72,11 @@ export function createApp(deps: AppDeps): express.Express {
   const serveSnapshot = createSnapshotHandler(deps.snapshot);
   app.use((req, res, next) => {
     if (!serveSnapshot(req, res)) next();
+  });
+
+  app.get('/webhooks', (_req, res) => {
+    const html = deps.views.render('pages/webhooks', { pageName: getPage(deps.ctx.db).name });
+    res.set(securityHeaders('text/html')).type('html').send(html);
   });
 
   app.use(notFoundHandler);
