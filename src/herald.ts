@@ -29,8 +29,8 @@ export interface Herald {
   bootstrap: BootstrapResult;
   /** Listens on config.host:config.port (0 picks a free port) and returns the base URL. */
   listen(): Promise<string>;
-  /** Stops taking requests, lets in-flight ones finish, stops timers and closes the database. */
-  close(): Promise<void>;
+  /** Stops taking requests and claiming deliveries, lets in-flight work finish (up to `graceMs`), closes the database. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface HeraldOptions {
@@ -113,14 +113,14 @@ export function createHerald({ config, logger, clock = systemClock, resolve = sy
           resolve(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
         });
       }),
-    close: async () => {
+    close: async (graceMs = 8000) => {
       scheduler.stop();
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         }),
-        outbox.stop(),
+        outbox.stop(graceMs),
       ]);
       webhooks.close();
       mailer.close();

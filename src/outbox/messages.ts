@@ -126,7 +126,7 @@ export function notificationEmail(
       ...base,
       name: incident.name,
       status: statusLabel(latest?.status ?? incident.status),
-      body: latest?.body ?? '',
+      message: latest?.body ?? '',
       at: latest ? time(new Date(latest.display_at)) : '',
       url: incident.shortlink,
       window: incident.scheduled_for ? `${time(new Date(incident.scheduled_for))} – ${time(new Date(incident.scheduled_until!))}` : '',
