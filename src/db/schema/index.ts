@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './api-keys.js';
 export * from './subscribers.js';
 export * from './deliveries.js';
+export * from './admin.js';

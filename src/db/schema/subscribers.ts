@@ -24,6 +24,15 @@ export const subscribers = sqliteTable(
     previousSecretExpiresAt: timestamp('previous_secret_expires_at'),
     // Random and unguessable, never derived from the address: it goes into every notification's unsubscribe link.
     unsubscribeToken: text('unsubscribe_token').notNull().unique(),
+    // The secret half of manage links (`<id>.<secret>`), embedded in every mail; null until first needed.
+    manageSecret: text('manage_secret'),
+    // Double opt-in: only a SHA-256 of the emailed confirmation secret is kept, with its expiry.
+    confirmSecretHash: text('confirm_secret_hash'),
+    confirmExpiresAt: timestamp('confirm_expires_at'),
+    confirmationSentAt: timestamp('confirmation_sent_at'),
+    // Consent evidence for self-serve sign-ups.
+    signupIp: text('signup_ip'),
+    signupUserAgent: text('signup_user_agent'),
     skipConfirmationNotification: flag('skip_confirmation_notification').notNull().default(false),
     // Consecutive failed attempts and when that run of failures began: the quarantine rule reads both.
     failureStreak: integer('failure_streak').notNull().default(0),

@@ -7,6 +7,8 @@ export interface HeraldProcess {
   child: Child;
   baseUrl: string;
   pageId: string;
+  /** Its SQLite file, for benchmarks that seed or watch the database directly. */
+  databaseFile: string;
   /** The admin key printed on first start. */
   apiKey: string;
   /** Calls the manage API under /api/v1/pages/{pageId}; throws unless the answer is 2xx. */
@@ -19,9 +21,10 @@ export interface HeraldProcess {
  */
 export async function startHerald(env: Record<string, string> = {}): Promise<HeraldProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
+  const databaseFile = join(dir, 'herald.db');
   const child = spawnNode('herald', ['src/main.ts', 'serve'], {
     env: {
-      DATABASE_FILE: join(dir, 'herald.db'),
+      DATABASE_FILE: databaseFile,
       HOST: '127.0.0.1',
       PORT: '0',
       PUBLIC_URL: 'https://status.example.com',
@@ -46,5 +49,5 @@ export async function startHerald(env: Record<string, string> = {}): Promise<Her
     if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}\nherald's last output:\n${child.output().slice(-2000)}`);
     return text ? JSON.parse(text) : undefined;
   };
-  return { child, baseUrl: baseUrl!, pageId: pageId!, apiKey: apiKey!, api };
+  return { child, baseUrl: baseUrl!, pageId: pageId!, databaseFile, apiKey: apiKey!, api };
 }

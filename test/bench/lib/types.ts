@@ -16,12 +16,22 @@ export interface Target {
   maxP99Ms?: number;
 }
 
+/** A ceiling besides the target's ratio and p99 that the subject must stay under, e.g. peak memory. */
+export interface Limit {
+  name: string;
+  value: number;
+  max: number;
+  unit: string;
+}
+
 /** One case of a benchmark: Herald (subject) measured against what it is compared with (baseline). */
 export interface Outcome {
   name: string;
   subject: Measurement;
   baseline?: Measurement;
   target: Target;
+  /** Further ceilings; any one exceeded fails the case. */
+  limits?: Limit[];
   notes: string[];
   /** Set when the figures do not measure what they claim (errors, non-2xx, changed bytes). */
   invalid?: string;
