@@ -11,7 +11,6 @@ import type { Logger } from './logger.js';
 import { createScheduler, type Scheduler } from './maintenance/scheduler.js';
 import { bootstrapPage, type BootstrapResult } from './pages/bootstrap-page.js';
 import { createPublicSnapshot, type PublicSnapshot } from './public/snapshot.js';
-import { statusPageView } from './public/status-page-view.js';
 import { createViews } from './views.js';
 import { createMailer } from './channels/email.js';
 import { createWebhookChannel } from './channels/webhook.js';
@@ -72,12 +71,7 @@ export function createHerald({ config, logger, clock = systemClock, resolve = sy
       secretOverlapMs: config.outbox.secretOverlapMs,
     },
   };
-  snapshot = createPublicSnapshot({
-    db,
-    publicUrl: config.publicUrl,
-    logger,
-    renderStatusPage: (state) => views.render('pages/status', statusPageView(state, config.publicUrl)),
-  });
+  snapshot = createPublicSnapshot({ db, publicUrl: config.publicUrl, logger, clock, views });
   worker = createOutboxWorker({
     db,
     clock,

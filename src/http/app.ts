@@ -2,7 +2,6 @@ import express, { type RequestHandler } from 'express';
 import type { Eta } from 'eta';
 import type { DomainContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { getPage } from '../pages/internal.js';
 import type { Logger } from '../logger.js';
 import type { PublicSnapshot } from '../public/snapshot.js';
 import { requireApiKey } from './api/auth.js';
@@ -13,6 +12,7 @@ import { incidentsRouter } from './api/incidents.js';
 import { pagesRouter } from './api/pages.js';
 import { subscribersRouter } from './api/subscribers.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
+import { publicPagesRouter } from './pages/public-pages.js';
 import { securityHeaders } from './security-headers.js';
 import { createSnapshotHandler } from './serve-snapshot.js';
 
@@ -74,10 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (!serveSnapshot(req, res)) next();
   });
 
-  app.get('/webhooks', (_req, res) => {
-    const html = deps.views.render('pages/webhooks', { pageName: getPage(deps.ctx.db).name });
-    res.set(securityHeaders('text/html')).type('html').send(html);
-  });
+  app.use(publicPagesRouter(deps.ctx, deps.snapshot, deps.views));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));

@@ -9,12 +9,12 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   return header.split(',').some((candidate) => candidate.trim() === etag);
 }
 
-function write(req: IncomingMessage, res: ServerResponse, found: Resource): void {
+/** Writes a snapshot resource, answering 304 when the client already has these bytes. */
+export function writeResource(req: IncomingMessage, res: ServerResponse, found: Resource): void {
   const headers: Record<string, string | number> = {
     'content-type': found.contentType,
     etag: found.etag,
-    // Status data must never be served stale from a cache without asking: revalidate with the ETag.
-    'cache-control': 'public, no-cache',
+    'cache-control': found.cacheControl,
     ...securityHeaders(found.contentType),
   };
   if (found.cors) headers['access-control-allow-origin'] = '*';
@@ -51,7 +51,7 @@ export function createSnapshotHandler(snapshot: PublicSnapshot) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const found = snapshot.get(path);
     if (!found) return false;
-    write(req, res, found);
+    writeResource(req, res, found);
     return true;
   };
 }

@@ -1,4 +1,5 @@
-import { and, eq, exists, inArray, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, exists, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { containsText } from '../db/search.js';
 import type { Db } from '../db/client.js';
 import { activeMaintenanceStatuses, unresolvedRealtimeStatuses } from '../db/schema/constants.js';
 import { incidents, incidentUpdates } from '../db/schema/index.js';
@@ -23,28 +24,22 @@ const listFilters: Record<IncidentList, SQL | undefined> = {
   scheduled: isNotNull(incidents.scheduledFor),
 };
 
-/** `%`, `_` and `\` in a search are literal characters, not patterns. */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** Incidents of the page, newest first; `q` searches name, status, postmortem and update bodies. */
 export function listIncidents(db: Db, pageId: string, query: ListIncidentsQuery): IncidentWithRelations[] {
   getPageOrThrow(db, pageId);
-  let search: SQL | undefined;
-  if (query.q) {
-    const pattern = likePattern(query.q);
-    const esc = sql`'\\'`;
-    search = or(
-      sql`${incidents.name} LIKE ${pattern} ESCAPE ${esc}`,
-      like(incidents.status, pattern),
-      sql`${incidents.postmortemBody} LIKE ${pattern} ESCAPE ${esc}`,
-      exists(
-        db
-          .select({ one: sql`1` })
-          .from(incidentUpdates)
-          .where(and(eq(incidentUpdates.incidentId, incidents.id), sql`${incidentUpdates.body} LIKE ${pattern} ESCAPE ${esc}`)),
-      ),
-    );
-  }
+  const search = query.q
+    ? or(
+        containsText(incidents.name, query.q),
+        containsText(incidents.status, query.q),
+        containsText(incidents.postmortemBody, query.q),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(incidentUpdates)
+            .where(and(eq(incidentUpdates.incidentId, incidents.id), containsText(incidentUpdates.body, query.q))),
+        ),
+      )
+    : undefined;
   return loadIncidents(db, {
     where: and(eq(incidents.pageId, pageId), listFilters[query.list], search),
     limit: query.limit,

@@ -1,6 +1,10 @@
 import { childrenByGroup, type ComponentRow } from '../components/internal.js';
 import { effectiveImpact, type IncidentWithRelations } from '../incidents/internal.js';
+import { localDate, nextDate } from '../time/zoned.js';
 import type { PageState } from './load-page-state.js';
+import { occurredAt, pastIncidentDays, uptimeDays, type PageHistory } from './load-page-history.js';
+import { plainTextToHtml } from './plain-text.js';
+import { componentUptime, formatPercent } from './uptime.js';
 
 const statusLabels: Record<string, string> = {
   operational: 'Operational',
@@ -35,48 +39,94 @@ export function timeFormatter(timeZone: string) {
   return (d: Date | null) => (d ? format.format(d) : '');
 }
 
-interface ComponentView {
-  id: string;
-  name: string;
-  description: string | null;
-  status: string;
-  statusLabel: string;
-  children: ComponentView[];
+const dayFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
+const shortDayFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' });
+/** A local date (`YYYY-MM-DD`) as words; the date is already in the page's zone. */
+export const dateLabel = (date: string, short = false) => (short ? shortDayFormat : dayFormat).format(new Date(`${date}T12:00:00Z`));
+
+const cellClass: Record<string, string> = {
+  degraded_performance: 'd',
+  partial_outage: 'p',
+  major_outage: 'm',
+  under_maintenance: 'u',
+};
+
+/** The 90 day cells as compact HTML (no user text in it), and the period's uptime. */
+function uptimeBar(component: ComponentRow, history: PageHistory, now: Date, timeZone: string) {
+  const since = component.startDate && new Date(`${component.startDate}T00:00:00Z`) < component.createdAt ? new Date(`${component.startDate}T00:00:00Z`) : component.createdAt;
+  const { days, uptime } = componentUptime({
+    since,
+    currentStatus: component.status,
+    changes: history.statusChanges.get(component.id) ?? [],
+    now,
+    timeZone,
+    days: uptimeDays,
+  });
+  // Days before the component existed are one wide cell; operational days carry no class (the default colour).
+  const known = days.filter((d) => d.worst !== null);
+  const missing = days.length - known.length;
+  const cells =
+    (missing > 0 ? `<i class=n style="flex:${missing}" title="No data before ${dateLabel(known[0]?.date ?? days.at(-1)!.date, true)}"></i>` : '') +
+    known
+      .map((d) => {
+        const cls = d.worst === 'operational' ? '' : ` class=${cellClass[d.worst!]}`;
+        return `<i${cls} title="${dateLabel(d.date, true)}: ${formatPercent(d.uptime!)}"></i>`;
+      })
+      .join('');
+  return { cells, percent: uptime === null ? null : formatPercent(uptime) };
 }
 
-function componentView(row: ComponentRow, children: ComponentView[]): ComponentView {
-  return { id: row.id, name: row.name, description: row.description, status: row.status, statusLabel: statusLabel(row.status), children };
-}
-
-/** The view model of `/`: built from the same state as the JSON API. */
-export function statusPageView(state: PageState, publicUrl: string) {
-  const time = timeFormatter(state.page.timeZone);
-  const visible = (c: ComponentRow) => !c.onlyShowIfDegraded || c.status !== 'operational';
-  const childIds = childrenByGroup(state.components);
-  const byId = new Map(state.components.map((c) => [c.id, c]));
-  const topLevel = state.components.filter((c) => c.groupId === null || !byId.has(c.groupId));
-  const components = topLevel
-    .map((c) => {
-      const children = (childIds.get(c.id) ?? []).map((id) => byId.get(id)!).filter(visible);
-      return componentView(c, children.map((child) => componentView(child, [])));
-    })
-    .filter((c) => (byId.get(c.id)!.isGroup ? c.children.length > 0 : visible(byId.get(c.id)!)));
-  const incident = (i: IncidentWithRelations) => ({
+export function incidentView(i: IncidentWithRelations, publicUrl: string, time: (d: Date | null) => string) {
+  return {
     id: i.id,
     name: i.name,
     impact: effectiveImpact(i),
+    status: statusLabel(i.status),
     url: `${publicUrl}/incidents/${i.id}`,
     scheduledFor: time(i.scheduledFor),
     scheduledUntil: time(i.scheduledUntil),
-    updates: i.updates.map((u) => ({ status: statusLabel(u.status), body: u.body, at: time(u.displayAt) })),
+    updates: i.updates.map((u) => ({ status: statusLabel(u.status), html: plainTextToHtml(u.body), at: time(u.displayAt), iso: u.displayAt.toISOString() })),
+  };
+}
+
+/** The view model of `/`: built from the same state as the JSON API, plus uptime and recent history. */
+export function statusPageView(state: PageState, history: PageHistory, publicUrl: string, now: Date) {
+  const timeZone = state.page.timeZone;
+  const time = timeFormatter(timeZone);
+  const visible = (c: ComponentRow) => !c.onlyShowIfDegraded || c.status !== 'operational';
+  const childIds = childrenByGroup(state.components);
+  const byId = new Map(state.components.map((c) => [c.id, c]));
+  const view = (c: ComponentRow) => ({
+    name: c.name,
+    description: c.description,
+    status: c.status,
+    statusLabel: statusLabel(c.status),
+    uptime: c.showcase && !c.isGroup ? uptimeBar(c, history, now, timeZone) : null,
   });
+  const components = state.components
+    .filter((c) => c.groupId === null || !byId.has(c.groupId))
+    .flatMap((c) => {
+      if (!c.isGroup) return visible(c) ? [{ ...view(c), isGroup: false, children: [], open: false }] : [];
+      const children = (childIds.get(c.id) ?? []).map((id) => byId.get(id)!).filter(visible);
+      // A group opens by itself when something in it is wrong.
+      const open = children.some((child) => child.status !== 'operational');
+      return children.length === 0 ? [] : [{ ...view(c), isGroup: true, children: children.map(view), open }];
+    });
+
+  const today = localDate(now, timeZone);
+  const pastDays = Array.from({ length: pastIncidentDays }, (_, n) => nextDate(today, -n)).map((date) => ({
+    label: dateLabel(date),
+    incidents: history.recentIncidents
+      .filter((i) => localDate(occurredAt(i), timeZone) === date)
+      .map((i) => incidentView(i, publicUrl, time)),
+  }));
   return {
-    page: { name: state.page.name, url: state.page.url ?? publicUrl, timeZone: state.page.timeZone },
+    page: { name: state.page.name, url: state.page.url ?? publicUrl, timeZone, feeds: state.page.allowRssAtomFeeds },
     status: state.status,
     components,
-    incidents: state.unresolvedIncidents.map(incident),
-    activeMaintenances: state.activeMaintenances.map(incident),
-    upcomingMaintenances: state.upcomingMaintenances.map(incident),
+    incidents: state.unresolvedIncidents.map((i) => incidentView(i, publicUrl, time)),
+    maintenances: [...state.activeMaintenances, ...state.upcomingMaintenances].map((i) => incidentView(i, publicUrl, time)),
+    pastDays,
     updatedAt: time(state.updatedAt),
   };
 }

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, like, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, or, type SQL } from 'drizzle-orm';
+import { containsText } from '../db/search.js';
 import type { DomainContext } from '../context.js';
 import { subscribers } from '../db/schema/index.js';
 import { subscriberStates, type SubscriberState } from '../db/schema/constants.js';
@@ -18,8 +19,6 @@ export interface ListSubscribersQuery {
   sortDirection?: string | undefined;
 }
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** Subscribers of the page; `state` defaults to active, as on Statuspage. */
 export function listSubscribers(ctx: DomainContext, pageId: string, query: ListSubscribersQuery): SubscriberWithComponents[] {
   getPageOrThrow(ctx.db, pageId);
@@ -27,7 +26,7 @@ export function listSubscribers(ctx: DomainContext, pageId: string, query: ListS
   const filters: Array<SQL | undefined> = [eq(subscribers.pageId, pageId)];
   if (state !== 'all') filters.push(eq(subscribers.state, state as SubscriberState));
   if (query.type) filters.push(eq(subscribers.mode, query.type as 'email'));
-  if (query.q) filters.push(or(like(subscribers.email, likePattern(query.q)), like(subscribers.endpoint, likePattern(query.q))));
+  if (query.q) filters.push(or(containsText(subscribers.email, query.q), containsText(subscribers.endpoint, query.q)));
   const column = query.sortField === 'quarantined_at' ? subscribers.quarantinedAt : query.sortField === 'primary' ? subscribers.email : subscribers.createdAt;
   const order = query.sortDirection === 'asc' ? asc(column) : desc(column);
   const rows = ctx.db

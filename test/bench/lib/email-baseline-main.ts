@@ -1,0 +1,77 @@
+// Child-process entry of the email baseline: a plain nodemailer pool sending the same kind of
+// message Herald sends (the same eta templates rendered per recipient, the same headers),
+// `inFlight` sendMail calls at a time over `maxConnections` pooled connections.
+import { randomBytes } from 'node:crypto';
+import { Eta } from 'eta';
+import nodemailer from 'nodemailer';
+import { percentile } from './measure.js';
+import { projectRoot } from './processes.js';
+import { unsubscribeToken } from './webhook-keys.js';
+
+export interface EmailBaselineInput {
+  port: number;
+  count: number;
+  inFlight: number;
+  maxConnections: number;
+  from: string;
+  subject: string;
+  publicUrl: string;
+  /** The incident-notification view model, less the per-recipient unsubscribe link. */
+  model: Record<string, unknown>;
+}
+
+export interface EmailBaselineResult {
+  durationMs: number;
+  ok: number;
+  failed: number;
+  p99Ms: number;
+}
+
+let raw = '';
+for await (const chunk of process.stdin) raw += chunk;
+const input = JSON.parse(raw) as EmailBaselineInput;
+const views = new Eta({ views: `${projectRoot}views`, cache: true, autoEscape: true });
+const host = new URL(input.publicUrl).hostname;
+// Addresses and tokens are what Herald reads from its subscribers table: held in memory, not timed.
+const recipients = Array.from({ length: input.count }, (_, n) => ({ to: `reader${n}@example.com`, token: unsubscribeToken(n) }));
+const transport = nodemailer.createTransport({ host: '127.0.0.1', port: input.port, secure: false, ignoreTLS: true, pool: true, maxConnections: input.maxConnections });
+
+async function send(n: number): Promise<void> {
+  const { to, token } = recipients[n]!;
+  const unsubscribeUrl = `${input.publicUrl}/subscriptions/unsubscribe/${token}`;
+  const model = { ...input.model, unsubscribeUrl };
+  await transport.sendMail({
+    from: input.from,
+    to,
+    subject: input.subject,
+    text: views.render('emails/incident-notification-text', model),
+    html: views.render('emails/incident-notification', model),
+    messageId: `<msg_${randomBytes(16).toString('hex')}@${host}>`,
+    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    list: { unsubscribe: [[unsubscribeUrl]] },
+  });
+}
+
+let next = 0;
+let ok = 0;
+let failed = 0;
+const durations: number[] = [];
+async function runner(): Promise<void> {
+  while (next < input.count) {
+    const n = next++;
+    const started = performance.now();
+    try {
+      await send(n);
+      ok += 1;
+    } catch {
+      failed += 1;
+    }
+    durations.push(performance.now() - started);
+  }
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: input.inFlight }, runner));
+const result: EmailBaselineResult = { durationMs: performance.now() - started, ok, failed, p99Ms: percentile(durations, 99) };
+transport.close();
+process.stdout.write(`result ${JSON.stringify(result)}\n`);
