@@ -69,6 +69,15 @@ const schema = z.object({
   QUARANTINE_AFTER_FAILURES: count.default(10).describe('Consecutive failed attempts that quarantine an endpoint...'),
   QUARANTINE_MIN_SPAN: duration('1h').describe('...provided the failures span at least this long'),
   WEBHOOK_SECRET_OVERLAP: duration('24h').describe('After a secret rotation, how long the old secret keeps signing too'),
+  CONFIRMATION_TTL: duration('72h').describe('How long a subscription confirmation link works'),
+  SUBSCRIBE_LIMIT_PER_CLIENT: count.default(10).describe('Sign-up requests one client address may make per SUBSCRIBE_LIMIT_WINDOW'),
+  SUBSCRIBE_LIMIT_PER_ADDRESS: count.default(3).describe('Confirmation or manage-link mails one address may be sent per SUBSCRIBE_LIMIT_WINDOW'),
+  SUBSCRIBE_LIMIT_WINDOW: duration('1h').describe('The window of both sign-up limits'),
+  UNSUBSCRIBE_MAILTO: z.email('must be an email address').optional().describe('Mailbox offered as the mailto: target of List-Unsubscribe (optional)'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .describe("express 'trust proxy': false, true, a hop count or a list of proxy addresses; needed for per-client limits behind a proxy"),
 });
 
 export interface Config {
@@ -82,6 +91,16 @@ export interface Config {
   schedulerIntervalMs: number;
   mail: { smtpUrl: string | undefined; from: string; maxConnections: number; rateLimit: number; folder: string };
   outbox: OutboxConfig;
+  subscriptions: SubscriptionConfig;
+  trustProxy: boolean | number | string;
+}
+
+export interface SubscriptionConfig {
+  confirmationTtlMs: number;
+  limitPerClient: number;
+  limitPerAddress: number;
+  limitWindowMs: number;
+  unsubscribeMailto: string | undefined;
 }
 
 export interface OutboxConfig {
@@ -141,6 +160,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       quarantineMinSpanMs: c.QUARANTINE_MIN_SPAN,
       secretOverlapMs: c.WEBHOOK_SECRET_OVERLAP,
     },
+    subscriptions: {
+      confirmationTtlMs: c.CONFIRMATION_TTL,
+      limitPerClient: c.SUBSCRIBE_LIMIT_PER_CLIENT,
+      limitPerAddress: c.SUBSCRIBE_LIMIT_PER_ADDRESS,
+      limitWindowMs: c.SUBSCRIBE_LIMIT_WINDOW,
+      unsubscribeMailto: c.UNSUBSCRIBE_MAILTO,
+    },
+    trustProxy: c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
   };
 }
 

@@ -4,6 +4,7 @@ export const errorCodes = [
   'forbidden',
   'not_found',
   'conflict',
+  'gone',
   'payload_too_large',
   'unsupported_media_type',
   'validation',

@@ -83,9 +83,22 @@ export function createHerald({ config, logger, clock = systemClock, resolve = sy
     mailer,
     logger,
     userAgent,
+    confirmationTtlMs: config.subscriptions.confirmationTtlMs,
+    unsubscribeMailto: config.subscriptions.unsubscribeMailto,
     ...(random ? { random } : {}),
   });
-  const app = createApp({ ctx, snapshot, views, logger, adminApiKey: config.adminApiKey, maxBodyBytes: config.maxBodyBytes });
+  const app = createApp({
+    ctx,
+    snapshot,
+    views,
+    logger,
+    adminApiKey: config.adminApiKey,
+    maxBodyBytes: config.maxBodyBytes,
+    subscriptions: config.subscriptions,
+    trustProxy: config.trustProxy,
+    // Behind https the console's cookies are never sent over plain http.
+    admin: { secureCookies: config.publicUrl.startsWith('https:') },
+  });
   const server = createHttpServer(app, snapshot);
   const scheduler = createScheduler(ctx, config.schedulerIntervalMs, logger);
   const outbox = worker;

@@ -1,8 +1,11 @@
 import express, { type RequestHandler } from 'express';
 import type { Eta } from 'eta';
+import type { SubscriptionConfig } from '../config.js';
 import type { DomainContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { defaultAdminOptions, type AdminOptions } from './admin/options.js';
+import { adminRouter } from './admin/router.js';
 import type { PublicSnapshot } from '../public/snapshot.js';
 import { requireApiKey } from './api/auth.js';
 import { componentGroupsRouter } from './api/component-groups.js';
@@ -10,9 +13,12 @@ import { componentsRouter } from './api/components.js';
 import { deliveriesRouter } from './api/deliveries.js';
 import { incidentsRouter } from './api/incidents.js';
 import { pagesRouter } from './api/pages.js';
+import { publicSubscribersRouter } from './api/public-subscribers.js';
 import { subscribersRouter } from './api/subscribers.js';
 import { createErrorHandler, notFoundHandler } from './error-handler.js';
 import { publicPagesRouter } from './pages/public-pages.js';
+import { subscriptionPagesRouter } from './pages/subscriptions.js';
+import { createSubscribeLimits } from './rate-limit.js';
 import { securityHeaders } from './security-headers.js';
 import { createSnapshotHandler } from './serve-snapshot.js';
 
@@ -23,6 +29,11 @@ export interface AppDeps {
   logger: Logger;
   adminApiKey: string | undefined;
   maxBodyBytes: number;
+  subscriptions: SubscriptionConfig;
+  /** express 'trust proxy', so per-client limits see the client behind a reverse proxy. */
+  trustProxy: boolean | number | string;
+  /** Console cookies, session lifetimes and login throttling; defaults when left out. */
+  admin?: Partial<AdminOptions> | undefined;
 }
 
 // Every manage path takes an optional `.json` suffix, as Statuspage's legacy clients send it.
@@ -47,6 +58,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   // Rails-style bracket keys (`incident[name]=…`) in query strings, as Statuspage accepts them.
   app.set('query parser', 'extended');
+  app.set('trust proxy', deps.trustProxy);
+  const limits = createSubscribeLimits(deps.subscriptions, deps.ctx.clock);
   app.use(stripJsonSuffix);
   app.use((_req, res, next) => {
     for (const [name, value] of Object.entries(securityHeaders('application/json'))) res.setHeader(name, value);
@@ -68,12 +81,16 @@ export function createApp(deps: AppDeps): express.Express {
     deliveriesRouter(deps.ctx),
   );
 
+  app.use('/admin', adminRouter({ ctx: deps.ctx, views: deps.views, logger: deps.logger, maxBodyBytes: limit, options: { ...defaultAdminOptions, ...deps.admin } }));
+
   // Normally answered before express (see http/server.ts); kept here so the app alone is complete.
   const serveSnapshot = createSnapshotHandler(deps.snapshot);
   app.use((req, res, next) => {
     if (!serveSnapshot(req, res)) next();
   });
 
+  app.use(publicSubscribersRouter(deps.ctx, limits));
+  app.use(subscriptionPagesRouter({ ctx: deps.ctx, views: deps.views, clock: deps.ctx.clock, limits }));
   app.use(publicPagesRouter(deps.ctx, deps.snapshot, deps.views));
 
   app.use(notFoundHandler);

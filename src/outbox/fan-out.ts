@@ -1,18 +1,25 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import type { EventType } from '../db/schema/constants.js';
+import { events } from '../db/schema/index.js';
+import { newId } from '../ids.js';
 
 // One INSERT … SELECT per event: a 10,000-subscriber fan-out is a single statement in the
 // event's own transaction, so an event never exists without its deliveries.
 const messageId = sql`'msg_' || lower(hex(randomblob(16)))`;
 
-/** Queues the event for every active subscriber whose scope covers the incident. */
+/**
+ * Queues the event for every active subscriber whose scope covers the incident, of the kinds
+ * (email, webhook) the page has turned on.
+ */
 export function fanOutIncidentEvent(tx: Tx, event: { id: number; pageId: string; incidentId: string }, now: Date): void {
   const at = now.getTime();
   tx.run(sql`
     INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
     SELECT ${messageId}, ${event.id}, s.id, s.mode, 'pending', 0, ${at}, ${at}, ${at}
-    FROM subscribers s
+    FROM subscribers s JOIN pages p ON p.id = s.page_id
     WHERE s.page_id = ${event.pageId} AND s.state = 'active'
+      AND (CASE s.mode WHEN 'email' THEN p.allow_email_subscribers ELSE p.allow_webhook_subscribers END)
       AND (
         s.scope = 'page'
         OR (s.scope = 'incident' AND s.incident_id = ${event.incidentId})
@@ -34,8 +41,8 @@ export function fanOutComponentEvent(tx: Tx, event: { id: number; pageId: string
   tx.run(sql`
     INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
     SELECT ${messageId}, ${event.id}, s.id, s.mode, 'pending', 0, ${at}, ${at}, ${at}
-    FROM subscribers s
-    WHERE s.page_id = ${event.pageId} AND s.state = 'active' AND s.mode = 'webhook'
+    FROM subscribers s JOIN pages p ON p.id = s.page_id
+    WHERE s.page_id = ${event.pageId} AND s.state = 'active' AND s.mode = 'webhook' AND p.allow_webhook_subscribers
       AND (
         s.scope = 'page'
         OR (s.scope = 'components' AND EXISTS (
@@ -47,10 +54,19 @@ export function fanOutComponentEvent(tx: Tx, event: { id: number; pageId: string
       )`);
 }
 
-/** Queues one message to one subscriber (the quarantine notice), on the given channel. */
-export function queueForSubscriber(tx: Tx, eventId: number, subscriberId: string, channel: 'email' | 'webhook', now: Date): void {
+/** Writes a notice event addressed to one subscriber and queues it as an email to that subscriber's address. */
+export function queueNotice(
+  tx: Tx,
+  notice: { pageId: string; subscriberId: string; type: EventType; payload: Record<string, unknown> },
+  now: Date,
+): void {
+  const event = tx
+    .insert(events)
+    .values({ publicId: `evt_${newId(20)}`, pageId: notice.pageId, type: notice.type, notify: true, payload: notice.payload, createdAt: now })
+    .returning({ id: events.id })
+    .get();
   const at = now.getTime();
   tx.run(sql`
     INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
-    VALUES (${messageId}, ${eventId}, ${subscriberId}, ${channel}, 'pending', 0, ${at}, ${at}, ${at})`);
+    VALUES (${messageId}, ${event.id}, ${notice.subscriberId}, 'email', 'pending', 0, ${at}, ${at}, ${at})`);
 }

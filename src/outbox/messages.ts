@@ -4,6 +4,21 @@ import type { WebhookRequest } from '../channels/webhook.js';
 import { signatureHeader } from '../channels/signature.js';
 import type { EventType } from '../db/schema/constants.js';
 import { statusLabel, timeFormatter } from '../public/status-page-view.js';
+import { linkToken, subscriptionUrls } from '../subscribers/tokens.js';
+
+/** The links a message carries; `confirm` only in a confirmation mail. */
+export interface MessageLinks {
+  unsubscribe: string;
+  manage?: string | undefined;
+  confirm?: string | undefined;
+  /** Mailbox for List-Unsubscribe's mailto: target, when configured. */
+  mailto?: string | undefined;
+  /** What the subscription covers, in words (confirmation mails). */
+  scope?: string | undefined;
+}
+
+export const unsubscribeUrl = (publicUrl: string, subscriber: Pick<SubscriberForDelivery, 'id' | 'unsubscribeToken'>) =>
+  subscriptionUrls(publicUrl).unsubscribe(linkToken(subscriber.id, subscriber.unsubscribeToken));
 
 export interface EventForDelivery {
   id: number;
@@ -31,7 +46,6 @@ export interface PageForDelivery {
   notificationsFromEmail: string | null;
 }
 
-export const unsubscribeUrl = (publicUrl: string, token: string) => `${publicUrl}/subscriptions/unsubscribe/${token}`;
 export const webhookDocsUrl = (publicUrl: string) => `${publicUrl}/webhooks`;
 
 /**
@@ -40,7 +54,7 @@ export const webhookDocsUrl = (publicUrl: string) => `${publicUrl}/webhooks`;
  */
 export function webhookBody(event: EventForDelivery, subscriber: SubscriberForDelivery, publicUrl: string): string {
   const meta = {
-    unsubscribe: unsubscribeUrl(publicUrl, subscriber.unsubscribeToken),
+    unsubscribe: unsubscribeUrl(publicUrl, subscriber),
     documentation: webhookDocsUrl(publicUrl),
     generated_at: event.createdAt.toISOString(),
     event_type: event.type,
@@ -96,7 +110,7 @@ const subjects: Partial<Record<EventType, string>> = {
   'maintenance.completed': 'Maintenance completed',
 };
 
-/** The notification email: subject, HTML and text parts rendered by eta from the same view model. */
+/** Every mail Herald sends a subscriber: subject, HTML and text parts rendered by eta from the same view model. */
 export function notificationEmail(
   views: Eta,
   event: EventForDelivery,
@@ -105,10 +119,10 @@ export function notificationEmail(
   messageId: string,
   publicUrl: string,
   from: string,
+  links: MessageLinks,
 ): EmailMessage {
   const time = timeFormatter(page.timeZone);
-  const unsubscribe = unsubscribeUrl(publicUrl, subscriber.unsubscribeToken);
-  const base = { pageName: page.name, publicUrl, unsubscribeUrl: unsubscribe };
+  const base = { pageName: page.name, publicUrl, unsubscribeUrl: links.unsubscribe, manageUrl: links.manage ?? '', transactional: false };
   let subject: string;
   let model: Record<string, unknown>;
   let template: string;
@@ -117,6 +131,14 @@ export function notificationEmail(
     subject = `[${page.name}] Webhook notifications to ${p.endpoint} are paused`;
     template = 'quarantine-notice';
     model = { ...base, endpoint: p.endpoint, reason: p.reason };
+  } else if (event.type === 'subscriber.confirmation_requested') {
+    subject = `[${page.name}] Confirm your subscription`;
+    template = 'confirm-subscription';
+    model = { ...base, transactional: true, confirmUrl: links.confirm, scope: links.scope ?? '', endpoint: subscriber.endpoint };
+  } else if (event.type === 'subscriber.manage_link_requested') {
+    subject = `[${page.name}] Manage your subscription`;
+    template = 'manage-link';
+    model = { ...base, transactional: true, endpoint: subscriber.endpoint };
   } else {
     const incident = event.payload['incident'] as IncidentPayload;
     const latest = incident.incident_updates[0];
@@ -140,6 +162,9 @@ export function notificationEmail(
     text: views.render(`emails/${template}-text`, model),
     html: views.render(`emails/${template}`, model),
     messageId: `<${messageId}@${new URL(publicUrl).hostname}>`,
-    unsubscribe: { url: unsubscribe },
+    unsubscribe: {
+      url: links.unsubscribe,
+      ...(links.mailto ? { mailto: `mailto:${links.mailto}?subject=${encodeURIComponent(`unsubscribe ${subscriber.id}`)}` } : {}),
+    },
   };
 }

@@ -1,10 +1,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { deliveries, deliveryAttempts, events, subscribers } from '../db/schema/index.js';
-import { newId } from '../ids.js';
+import { deliveries, deliveryAttempts, subscribers } from '../db/schema/index.js';
 import type { DeliveryResult } from '../channels/result.js';
 import type { ClaimedDelivery } from './claim.js';
-import { queueForSubscriber } from './fan-out.js';
+import { queueNotice } from './fan-out.js';
 import { nextRetryDelay } from './retry-schedule.js';
 
 export interface RecordPolicy {
@@ -130,19 +129,8 @@ function quarantine(tx: Tx, subscriberId: string, pageId: string, mode: 'email' 
     .run();
   // A bouncing mailbox cannot be told anything; an endpoint's contact can.
   if (mode === 'webhook') {
-    const event = tx
-      .insert(events)
-      .values({
-        publicId: `evt_${newId(20)}`,
-        pageId,
-        type: 'subscriber.quarantined',
-        notify: true,
-        payload: { subscriber_id: subscriberId, endpoint: updated.endpoint, reason, quarantined_at: now.toISOString() },
-        createdAt: now,
-      })
-      .returning({ id: events.id })
-      .get();
-    queueForSubscriber(tx, event.id, subscriberId, 'email', now);
+    const payload = { subscriber_id: subscriberId, endpoint: updated.endpoint, reason, quarantined_at: now.toISOString() };
+    queueNotice(tx, { pageId, subscriberId, type: 'subscriber.quarantined', payload }, now);
   }
   return updated;
 }

@@ -9,7 +9,12 @@ import type { DeliveryResult } from '../channels/result.js';
 import type { SendWebhook } from '../channels/webhook.js';
 import type { Logger } from '../logger.js';
 import { createClaimStatements, type ClaimedDelivery } from './claim.js';
-import { notificationEmail, webhookRequest, type EventForDelivery } from './messages.js';
+import { isSubscriberNotice, type EventType, type SubscriberState } from '../db/schema/constants.js';
+import { describeScope } from '../subscribers/describe-scope.js';
+import { withComponents } from '../subscribers/internal.js';
+import { ensureManageSecret, issueConfirmationSecret } from '../subscribers/self-service.js';
+import { linkToken, subscriptionUrls } from '../subscribers/tokens.js';
+import { notificationEmail, unsubscribeUrl, webhookRequest, type EventForDelivery, type MessageLinks } from './messages.js';
 import { pruneDeliveries } from './prune.js';
 import { recordResult, type RecordOutcome } from './record-result.js';
 
@@ -24,6 +29,10 @@ export interface OutboxWorkerDeps {
   mailer: Mailer;
   logger: Logger;
   userAgent: string;
+  /** How long the link of a confirmation mail works. */
+  confirmationTtlMs: number;
+  /** Mailbox offered as List-Unsubscribe's mailto: target, if any. */
+  unsubscribeMailto?: string | undefined;
   random?: () => number;
 }
 
@@ -42,6 +51,19 @@ export interface OutboxWorker {
 
 const eventCacheSize = 64;
 
+/**
+ * Whether a queued row should be parked instead of sent, given what became of its subscriber:
+ * notifications go to active subscribers only (a quarantined one keeps them held), a confirmation
+ * only to a subscription still waiting for it, and nothing to one that unsubscribed.
+ */
+function parkedState(type: EventType, state: SubscriberState): 'held' | 'cancelled' | undefined {
+  if (type === 'subscriber.quarantined') return undefined;
+  if (state === 'unsubscribed') return 'cancelled';
+  if (type === 'subscriber.confirmation_requested') return state === 'active' ? 'cancelled' : undefined;
+  if (type === 'subscriber.manage_link_requested') return undefined;
+  return state === 'active' ? undefined : state === 'quarantined' ? 'held' : 'cancelled';
+}
+
 /** The only writer of delivery results: claims leased rows, sends them through the channels, records the outcome. */
 export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const { db, clock, config, logger } = deps;
@@ -52,6 +74,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const inFlightBySubscriber = new Map<string, number>();
   const running = new Set<Promise<void>>();
   const eventCache = new Map<number, EventForDelivery>();
+  const urls = subscriptionUrls(deps.publicUrl);
   let stopping = false;
   let started = false;
   let pumping = false;
@@ -76,18 +99,26 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     const event = loadEvent(delivery.eventId);
     const now = clock.now();
     if (!subscriber || !event) return statements.release(delivery, now, now) ? 'released' : 'stale';
-    const isNotice = event.type === 'subscriber.quarantined';
-    // The subscriber may have been quarantined or unsubscribed since the row was queued.
-    if (!isNotice && subscriber.state !== 'active') {
-      return statements.settle(delivery, subscriber.state === 'quarantined' ? 'held' : 'cancelled', now) ? 'released' : 'stale';
-    }
+    const isNotice = isSubscriberNotice(event.type);
+    // The subscriber's state may have changed since the row was queued.
+    const parked = parkedState(event.type, subscriber.state);
+    if (parked) return statements.settle(delivery, parked, now) ? 'released' : 'stale';
     let result: DeliveryResult;
     try {
       if (delivery.channel === 'webhook') {
         result = await deps.sendWebhook(webhookRequest(event, subscriber, delivery.messageId, deps.publicUrl, deps.userAgent, now), shutdown.signal);
       } else {
         const page = db.select().from(pages).where(eq(pages.id, subscriber.pageId)).get()!;
-        result = await deps.mailer.send(notificationEmail(deps.views, event, subscriber, page, delivery.messageId, deps.publicUrl, deps.mailFrom));
+        const links: MessageLinks = {
+          unsubscribe: unsubscribeUrl(deps.publicUrl, subscriber),
+          manage: urls.manage(linkToken(subscriber.id, ensureManageSecret(db, subscriber))),
+          mailto: deps.unsubscribeMailto,
+        };
+        if (event.type === 'subscriber.confirmation_requested') {
+          links.confirm = urls.confirm(linkToken(subscriber.id, issueConfirmationSecret(db, subscriber.id, now, deps.confirmationTtlMs)));
+          links.scope = describeScope(db, withComponents(db, [subscriber])[0]!, page.name);
+        }
+        result = await deps.mailer.send(notificationEmail(deps.views, event, subscriber, page, delivery.messageId, deps.publicUrl, deps.mailFrom, links));
       }
     } catch (error) {
       result = { ok: false, retryable: true, durationMs: clock.now().getTime() - now.getTime(), error: `internal error: ${String(error)}` };

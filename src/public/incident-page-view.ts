@@ -1,5 +1,6 @@
 import { and, eq, gte, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { closedIncidentStatuses } from '../db/schema/constants.js';
 import { incidents } from '../db/schema/index.js';
 import { loadIncidents, isMaintenance, type IncidentWithRelations } from '../incidents/internal.js';
 import type { PageRow } from '../pages/internal.js';
@@ -28,6 +29,7 @@ export function incidentPageView(page: PageRow, incident: IncidentWithRelations,
     incident: {
       ...base,
       kind: maintenance ? 'Scheduled maintenance' : 'Incident',
+      followable: page.allowIncidentSubscribers && !closedIncidentStatuses.includes(incident.status),
       duration: incident.resolvedAt ? `${maintenance ? 'Completed' : 'Resolved'} after ${durationText(startedAt, incident.resolvedAt)}.` : '',
       components: incident.incidentComponents
         .map((link) => link.component)

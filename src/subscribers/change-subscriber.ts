@@ -4,6 +4,7 @@ import type { Tx } from '../db/client.js';
 import { deliveries, subscribers } from '../db/schema/index.js';
 import { AppError, ValidationError } from '../errors.js';
 import { newWebhookSecret } from '../channels/signature.js';
+import { queueNotice } from '../outbox/fan-out.js';
 import { parseInput } from '../validation.js';
 import { checkComponentIds, getSubscriberOrThrow, setSubscriberComponents, type SubscriberWithComponents } from './internal.js';
 import { UpdateSubscriberInput } from './schemas.js';
@@ -56,6 +57,14 @@ export function reactivateSubscriber(tx: Tx, subscriberId: string, now: Date): v
     .set({ state: 'pending', nextAttemptAt: now, updatedAt: now })
     .where(and(eq(deliveries.subscriberId, subscriberId), eq(deliveries.state, 'held')))
     .run();
+}
+
+/** Sends a pending subscriber a new confirmation mail (the previous link stops working). */
+export function resendConfirmation(tx: Tx, subscriber: { id: string; pageId: string; state: string }, now: Date): void {
+  if (subscriber.state !== 'unconfirmed') {
+    throw new AppError('conflict', `subscriber ${subscriber.id} is ${subscriber.state}; only unconfirmed subscribers are sent a confirmation`);
+  }
+  queueNotice(tx, { pageId: subscriber.pageId, subscriberId: subscriber.id, type: 'subscriber.confirmation_requested', payload: { requested_at: now.toISOString() } }, now);
 }
 
 export interface RotatedSecret {

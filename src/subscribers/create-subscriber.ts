@@ -8,6 +8,7 @@ import { newWebhookSecret } from '../channels/signature.js';
 import { parseInput } from '../validation.js';
 import { checkComponentIds, checkIncidentId, getSubscriberOrThrow, setSubscriberComponents, type SubscriberWithComponents } from './internal.js';
 import { CreateSubscriberInput } from './schemas.js';
+import { newSecret } from './tokens.js';
 
 export interface CreatedSubscriber {
   subscriber: SubscriberWithComponents;
@@ -52,6 +53,7 @@ export async function createSubscriber(ctx: DomainContext, pageId: string, raw: 
           incidentId: input.incident_id ?? null,
           secret: secret ?? null,
           unsubscribeToken: newUnsubscribeToken(),
+          manageSecret: newSecret(),
           skipConfirmationNotification: true,
           confirmedAt: now,
           createdAt: now,

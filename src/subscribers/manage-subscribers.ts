@@ -5,7 +5,7 @@ import { subscribers } from '../db/schema/index.js';
 import { subscriberStates, type SubscriberState } from '../db/schema/constants.js';
 import { getPageOrThrow } from '../pages/internal.js';
 import { parseInput } from '../validation.js';
-import { reactivateSubscriber, unsubscribeSubscriber } from './change-subscriber.js';
+import { reactivateSubscriber, resendConfirmation, unsubscribeSubscriber } from './change-subscriber.js';
 import { getSubscriberOrThrow, withComponents, type SubscriberWithComponents } from './internal.js';
 import { BulkSubscribersInput } from './schemas.js';
 
@@ -59,13 +59,21 @@ export function reactivate(ctx: DomainContext, pageId: string, id: string): Subs
   return getSubscriberOrThrow(ctx.db, pageId, id);
 }
 
+export function resend(ctx: DomainContext, pageId: string, id: string): void {
+  ctx.db.transaction((tx) => resendConfirmation(tx, getSubscriberOrThrow(tx, pageId, id), ctx.clock.now()));
+  ctx.changed();
+}
+
+type BulkAction = 'unsubscribe' | 'reactivate' | 'resend_confirmation';
+const defaultStates: Record<BulkAction, SubscriberState> = { unsubscribe: 'active', reactivate: 'quarantined', resend_confirmation: 'unconfirmed' };
+
 /** The bulk forms: `{"subscribers": [ids] | "all", "type"?, "state"?}`. Returns how many changed. */
-export function bulkChange(ctx: DomainContext, pageId: string, action: 'unsubscribe' | 'reactivate', raw: unknown): number {
+export function bulkChange(ctx: DomainContext, pageId: string, action: BulkAction, raw: unknown): number {
   const input = parseInput(BulkSubscribersInput, raw);
   const now = ctx.clock.now();
   const count = ctx.db.transaction((tx) => {
     getPageOrThrow(tx, pageId);
-    const defaultState = action === 'reactivate' ? 'quarantined' : 'active';
+    const defaultState = defaultStates[action];
     const targets =
       input.subscribers === 'all'
         ? tx
@@ -81,7 +89,11 @@ export function bulkChange(ctx: DomainContext, pageId: string, action: 'unsubscr
             .all()
             .map((r) => r.id)
         : input.subscribers.map((id) => getSubscriberOrThrow(tx, pageId, id).id);
-    for (const id of targets) (action === 'unsubscribe' ? unsubscribeSubscriber : reactivateSubscriber)(tx, id, now);
+    for (const id of targets) {
+      if (action === 'unsubscribe') unsubscribeSubscriber(tx, id, now);
+      else if (action === 'reactivate') reactivateSubscriber(tx, id, now);
+      else resendConfirmation(tx, getSubscriberOrThrow(tx, pageId, id), now);
+    }
     return targets.length;
   });
   ctx.changed();

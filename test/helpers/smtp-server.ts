@@ -28,6 +28,8 @@ export async function startSmtpServer(t: TestContext): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // After-hooks run in registration order, so the sink may close before the app's pooled client does.
+    closeTimeout: 100,
     onRcptTo(address, _session, callback) {
       const code = rejections.shift();
       if (code === undefined) return callback();

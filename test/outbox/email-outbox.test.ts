@@ -49,10 +49,11 @@ async function deliveryDetail(app: TestApp, id: string): Promise<any> {
   return res.body;
 }
 
+/** The link token of a subscriber's unsubscribe URL: `<id>.<secret>`. */
 function unsubscribeToken(app: TestApp, subscriberId: string): string {
   const row = app.herald.db.select({ token: subscribers.unsubscribeToken }).from(subscribers).where(eq(subscribers.id, subscriberId)).get();
   assert.ok(row, `subscriber ${subscriberId} exists`);
-  return row.token;
+  return `${subscriberId}.${row.token}`;
 }
 
 /** The raw header lines with this (lower-case) name, unfolded as RFC 5322 says (CRLF before WSP removed). */
@@ -230,7 +231,7 @@ describe('email notifications through the outbox', () => {
     assert.notEqual(tokens.get('a@example.com'), tokens.get('b@example.com'));
     for (const mail of inbox) {
       const token = tokens.get(mail.to[0]!)!;
-      assert.match(token, /^[A-Za-z0-9_-]{20,}$/, 'an opaque URL-safe token');
+      assert.match(token, /^[a-z0-9]{12}\.[A-Za-z0-9_-]{20,}$/, 'the subscriber id and an opaque URL-safe secret');
       assert.deepEqual(rawHeaders(mail.parsed, 'list-unsubscribe'), [
         `List-Unsubscribe: <https://status.acme.example/subscriptions/unsubscribe/${token}>`,
       ]);

@@ -181,6 +181,10 @@ describe('webhook address policy', () => {
     ['http://0x7f000001/', /127\.0\.0\.1 is a loopback address/],
     ['http://2130706433/', /127\.0\.0\.1 is a loopback address/],
     ['http://017700000001/', /127\.0\.0\.1 is a loopback address/],
+    ['http://127.1/', /127\.0\.0\.1 is a loopback address/],
+    ['http://0/', /0\.0\.0\.0 is the unspecified address/],
+    ['http://[::]/', /:: is the unspecified address/],
+    ['http://[::ffff:a00:1]/', /is a private network address/],
     ['http://metadata.example.com/', /metadata\.example\.com resolves to 169\.254\.169\.254 is a link-local address/],
     ['http://internal.example.com/', /internal\.example\.com resolves to 10\.1\.2\.3 is a private network address/],
   ];

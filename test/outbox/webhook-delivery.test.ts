@@ -27,7 +27,7 @@ describe('webhook delivery', () => {
     const hook = await receiver.nextRequest();
     const payload = new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>) as any;
     assert.deepEqual(Object.keys(payload), ['meta', 'page', 'incident']);
-    assert.match(payload.meta.unsubscribe, /^http:\/\/status\.test\/subscriptions\/unsubscribe\/[\w-]{20,}$/);
+    assert.match(payload.meta.unsubscribe, /^http:\/\/status\.test\/subscriptions\/unsubscribe\/[a-z0-9]{12}\.[\w-]{20,}$/);
     assert.equal(payload.meta.documentation, 'http://status.test/webhooks');
     assert.equal(payload.meta.event_type, 'incident.created');
     assert.deepEqual(payload.page, { id: app.pageId, status_indicator: 'none', status_description: 'All Systems Operational' });

@@ -86,7 +86,7 @@ describe('webhook envelopes', () => {
       event_type: 'incident.created',
       event_id: row.event_id,
     });
-    assert.match(payload.meta.unsubscribe, /^http:\/\/status\.test\/subscriptions\/unsubscribe\/[\w-]{20,}$/);
+    assert.match(payload.meta.unsubscribe, /^http:\/\/status\.test\/subscriptions\/unsubscribe\/[a-z0-9]{12}\.[\w-]{20,}$/);
     assert.equal(payload.incident.id, incident.id);
     assert.equal(payload.incident.name, 'API errors');
     assert.equal(payload.incident.status, 'investigating');
@@ -390,6 +390,28 @@ describe('quarantine', () => {
     const [delivered] = await deliveriesOf(app, `?subscriber_id=${subscriber.id}&event_id=${owed.event_id}`);
     assert.equal(delivered.state, 'delivered');
     assert.equal(delivered.attempt_count, 7);
+  });
+});
+
+describe('quarantine streaks', () => {
+  test('only consecutive failures count: a success in between starts the count again', async (t) => {
+    const { app, receiver, subscriber } = await setup(t, { OUTBOX_RETRY_SCHEDULE: '0s,10s,10s,10s', QUARANTINE_AFTER_FAILURES: '3', QUARANTINE_MIN_SPAN: '0s' });
+    receiver.respondWith(500);
+    receiver.queue({ kind: 'status', status: 500 }, { kind: 'status', status: 500 }, { kind: 'status', status: 204 });
+    const state = async () => (await app.api('GET', `/subscribers/${subscriber.id}`)).body.state;
+    await createIncident(app, { name: 'First', body: 'x' });
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      assert.equal(await app.herald.worker.runOnce(), 1);
+      app.clock.advance(12_001);
+    }
+    await createIncident(app, { name: 'Second', body: 'x' });
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      assert.equal(await app.herald.worker.runOnce(), 1);
+      assert.equal(await state(), 'active', `2 failures, a success, then ${attempt} failure(s)`);
+      app.clock.advance(12_001);
+    }
+    assert.equal(await app.herald.worker.runOnce(), 1);
+    assert.equal(await state(), 'quarantined', 'the third consecutive failure');
   });
 });
 

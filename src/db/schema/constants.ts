@@ -32,10 +32,15 @@ export const eventTypes = [
   'maintenance.updated',
   'maintenance.completed',
   'component.status_changed',
-  // Told only to the subscriber concerned, by email.
+  // Notices told only to the subscriber concerned, by email.
   'subscriber.quarantined',
+  'subscriber.confirmation_requested',
+  'subscriber.manage_link_requested',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
+
+/** Events addressed to one subscriber about its own subscription: sent whatever its state. */
+export const isSubscriberNotice = (type: EventType) => type.startsWith('subscriber.');
 
 export const subscriberModes = ['email', 'webhook'] as const;
 export type SubscriberMode = (typeof subscriberModes)[number];

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js';
 import { createSubscriber } from '../../subscribers/create-subscriber.js';
 import { rotateSubscriberSecret, updateSubscriberComponents } from '../../subscribers/change-subscriber.js';
 import { getSubscriberOrThrow } from '../../subscribers/internal.js';
-import { bulkChange, listableStates, listSubscribers, reactivate, unsubscribe } from '../../subscribers/manage-subscribers.js';
+import { bulkChange, listableStates, listSubscribers, reactivate, resend, unsubscribe } from '../../subscribers/manage-subscribers.js';
 import { toSubscriberJson } from '../../subscribers/present.js';
 import { getPageOrThrow } from '../../pages/internal.js';
 import { paging, queryString, wrappedBody } from './request.js';
@@ -59,6 +59,10 @@ export function subscribersRouter(ctx: DomainContext): Router {
     bulkChange(ctx, req.params.pageId, 'reactivate', req.body);
     res.status(201).end();
   });
+  router.post(`${base}/resend_confirmation`, (req, res) => {
+    bulkChange(ctx, req.params.pageId, 'resend_confirmation', req.body);
+    res.status(201).end();
+  });
 
   router.get(`${base}/:subscriberId`, (req, res) => {
     getPageOrThrow(ctx.db, req.params.pageId);
@@ -73,6 +77,10 @@ export function subscribersRouter(ctx: DomainContext): Router {
   router.put(`${base}/:subscriberId`, update);
   router.delete(`${base}/:subscriberId`, (req, res) => {
     res.json(toSubscriberJson(unsubscribe(ctx, req.params.pageId, req.params.subscriberId)));
+  });
+  router.post(`${base}/:subscriberId/resend_confirmation`, (req, res) => {
+    resend(ctx, req.params.pageId, req.params.subscriberId);
+    res.status(201).end();
   });
   router.post(`${base}/:subscriberId/reactivate`, (req, res) => {
     res.json(toSubscriberJson(reactivate(ctx, req.params.pageId, req.params.subscriberId)));
