@@ -1,5 +1,9 @@
 #!/usr/bin/env node
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { setAdminPassword } from './admin/set-password.js';
+import { minPasswordLength } from './admin/schemas.js';
 import { createApiKey } from './api-keys/create-api-key.js';
 import { listApiKeys, revokeApiKey } from './api-keys/manage-api-keys.js';
 import { systemClock } from './clock.js';
@@ -18,6 +22,8 @@ Commands:
   api-keys create --name NAME   create a manage-API key; it is printed once
   api-keys list                 list keys (id, prefix, name, state)
   api-keys revoke ID|PREFIX     revoke a key
+  admin set-password [--username NAME]
+                                set a console user's password (read from stdin; default user admin)
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -53,15 +59,56 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 
   const url = await herald.listen();
-  const { page, firstAdminKey } = herald.bootstrap;
+  const { page, firstAdminKey, firstAdmin } = herald.bootstrap;
   if (firstAdminKey) {
     out(`Created the page "${page.name}" (id ${page.id}).`);
     out(`Admin API key, shown only this once; store it now:\n\n    ${firstAdminKey.key}\n`);
     out(`Try: curl -H "Authorization: OAuth ${firstAdminKey.key}" ${url}/api/v1/pages/${page.id}`);
   }
+  if (firstAdmin) {
+    out(`Admin console: ${url}/admin  user "${firstAdmin.username}", password shown only this once:\n\n    ${firstAdmin.password}\n`);
+    out('Change it with: herald admin set-password');
+  }
   herald.scheduler.start();
   herald.worker.start();
   logger.info(`Herald is serving "${page.name}" at ${url} (page id ${page.id}, database ${config.databaseFile})`);
+}
+
+/** The new password: typed at a hidden prompt on a terminal, otherwise the first line of stdin. */
+async function readPassword(): Promise<string> {
+  const tty = process.stdin.isTTY === true;
+  let muted = false;
+  const echo = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const lines = createInterface({ input: process.stdin, output: tty ? echo : undefined, terminal: tty });
+  try {
+    if (tty) process.stderr.write('New password: ');
+    muted = tty;
+    for await (const line of lines) return line;
+    return '';
+  } finally {
+    if (tty) process.stderr.write('\n');
+    lines.close();
+  }
+}
+
+async function setPassword(config: Config, username: string): Promise<void> {
+  const password = await readPassword();
+  if (password.length < minPasswordLength) {
+    throw new AppError('validation', `the password must be at least ${minPasswordLength} characters; nothing was changed`);
+  }
+  const db = openDb(config.databaseFile);
+  try {
+    migrateDb(db);
+    const { user, created } = await setAdminPassword(db, systemClock, { username, password });
+    out(`${created ? 'Created' : 'Updated'} console user "${user.username}"; its other sessions are logged out.`);
+  } finally {
+    db.$client.close();
+  }
 }
 
 function withDb<T>(config: Config, fn: (db: ReturnType<typeof openDb>) => T): T {
@@ -78,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { name: { type: 'string' }, username: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command = 'serve', sub, arg] = positionals;
   if (values.help || command === 'help') return out(usage);
@@ -111,6 +158,9 @@ async function main(argv: string[]): Promise<void> {
           throw new AppError('validation', `unknown api-keys command ${JSON.stringify(sub ?? '')}\n\n${usage}`);
         }
       });
+    case 'admin':
+      if (sub !== 'set-password') throw new AppError('validation', `unknown admin command ${JSON.stringify(sub ?? '')}\n\n${usage}`);
+      return setPassword(config, values.username ?? 'admin');
     default:
       throw new AppError('validation', `unknown command ${JSON.stringify(command)}\n\n${usage}`);
   }

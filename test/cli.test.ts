@@ -35,6 +35,20 @@ function serve(env: Record<string, string>) {
   return { ready, stop, output: () => ({ stdout, stderr }) };
 }
 
+/** Logs in through the console's login form; returns the status of the form post (303 on success). */
+async function consoleLogin(url: string, username: string, password: string): Promise<number> {
+  const form = await fetch(`${url}/admin/login`);
+  const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const res = await fetch(`${url}/admin/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, username, password }),
+  });
+  return res.status;
+}
+
 describe('herald CLI', () => {
   test('api-keys create prints a working key once; list shows it; revoke turns it off', async (t) => {
     const env = { DATABASE_FILE: join(tempDir(t), 'h.db') };
@@ -73,12 +87,17 @@ describe('herald CLI', () => {
     assert.match(await html.text(), /All Systems Operational/);
     const pages = await fetch(`${url}/api/v1/pages`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(pages.status, 200);
+    const password = /user "admin", password shown only this once:\n\n\s+(\S+)/.exec(first.output().stdout)?.[1];
+    assert.ok(password, first.output().stdout);
+    assert.equal(await consoleLogin(url, 'admin', password), 303, 'the printed password logs in to the console');
+    assert.equal(await consoleLogin(url, 'admin', `${password}x`), 401);
     const firstExit = await first.stop();
     assert.equal(firstExit, 0, `SIGTERM exits 0; stderr: ${first.output().stderr}`);
 
     const second = serve(env);
     await second.ready;
     assert.ok(!/hk_/.test(second.output().stdout), 'no key printed on a later start');
+    assert.ok(!/password/.test(second.output().stdout), 'no password printed on a later start');
     assert.equal(await second.stop(), 0);
   });
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/client.js';
@@ -7,7 +6,7 @@ import { newId } from '../ids.js';
 import { parseInput } from '../validation.js';
 import { recordAudit } from './audit-log.js';
 import { findAdminUser, type AdminUserRow } from './internal.js';
-import { hashPassword, hashPasswordSync } from './password.js';
+import { generatePassword, hashPassword } from './password.js';
 import { SetPasswordInput } from './schemas.js';
 
 export interface SetPasswordResult {
@@ -42,9 +41,9 @@ export interface FirstAdmin {
 
 /** Creates the user `admin` with a random password; called once, inside the first start's transaction. */
 export function createFirstAdmin(tx: Tx, clock: Clock): FirstAdmin {
-  const password = randomBytes(18).toString('base64url');
+  const { password, hash } = generatePassword();
   const now = clock.now();
-  tx.insert(adminUsers).values({ id: newId(), username: 'admin', passwordHash: hashPasswordSync(password), createdAt: now, updatedAt: now }).run();
+  tx.insert(adminUsers).values({ id: newId(), username: 'admin', passwordHash: hash, createdAt: now, updatedAt: now }).run();
   recordAudit(tx, { actor: 'system', action: 'admin_user.create', targetType: 'admin_user', targetId: 'admin', at: now });
   return { username: 'admin', password };
 }

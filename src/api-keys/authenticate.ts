@@ -15,12 +15,17 @@ const sameSecret = (a: string, b: string) => {
  * Stored keys are looked up by their SHA-256, so the comparison never touches the key itself;
  * the configured key is compared through equal-length digests in constant time.
  */
-export function isValidApiKey(db: Db, adminApiKey: string | undefined, key: string): boolean {
+export function isValidApiKey(db: Db, adminApiKey: string | undefined, key: string, now: Date): boolean {
   if (adminApiKey !== undefined && sameSecret(key, adminApiKey)) return true;
   const row = db
-    .select({ id: apiKeys.id })
+    .select({ id: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
     .get();
-  return row !== undefined;
+  if (!row) return false;
+  // At most one write a minute per key: enough to tell used keys from forgotten ones.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id)).run();
+  }
+  return true;
 }

@@ -9,6 +9,7 @@ import { adminRouter } from './admin/router.js';
 import type { PublicSnapshot } from '../public/snapshot.js';
 import { requireApiKey } from './api/auth.js';
 import { componentGroupsRouter } from './api/component-groups.js';
+import { apiKeysRouter } from './api/api-keys.js';
 import { componentsRouter } from './api/components.js';
 import { deliveriesRouter } from './api/deliveries.js';
 import { incidentsRouter } from './api/incidents.js';
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
   const limit = deps.maxBodyBytes;
   app.use(
     '/api/v1',
-    requireApiKey(deps.ctx.db, deps.adminApiKey),
+    requireApiKey(deps.ctx.db, deps.ctx.clock, deps.adminApiKey),
     writesNeedKnownBodies,
     express.json({ limit, type: ['application/json', 'application/*+json'] }),
     express.urlencoded({ extended: true, limit, parameterLimit: 2000 }),
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
     incidentsRouter(deps.ctx),
     subscribersRouter(deps.ctx),
     deliveriesRouter(deps.ctx),
+    apiKeysRouter(deps.ctx),
   );
 
   app.use('/admin', adminRouter({ ctx: deps.ctx, views: deps.views, logger: deps.logger, maxBodyBytes: limit, options: { ...defaultAdminOptions, ...deps.admin } }));

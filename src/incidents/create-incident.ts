@@ -22,7 +22,8 @@ export function createIncident(ctx: DomainContext, pageId: string, raw: unknown)
   const input = parseInput(IncidentInput, raw, 'incident');
   if (input.name === undefined) throw new ValidationError('incident.name: is required', 'incident.name');
   const name = input.name;
-  const maintenance = Boolean(input.scheduled_for) || (input.status !== undefined && isMaintenanceStatus(input.status));
+  // Either end of a window, or a maintenance status, makes it a maintenance (which then needs both ends).
+  const maintenance = Boolean(input.scheduled_for || input.scheduled_until) || (input.status !== undefined && isMaintenanceStatus(input.status));
   const backfilled = input.backfilled ?? false;
   if (maintenance && !input.scheduled_for) {
     throw new ValidationError('incident.scheduled_for: is required for a scheduled maintenance', 'incident.scheduled_for');

@@ -7,6 +7,9 @@ import { newId } from '../ids.js';
 // One INSERT … SELECT per event: a 10,000-subscriber fan-out is a single statement in the
 // event's own transaction, so an event never exists without its deliveries.
 const messageId = sql`'msg_' || lower(hex(randomblob(16)))`;
+const insertDeliveries = sql`INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)`;
+/** The SELECT list of a fan-out: one pending row per subscriber `s`, due now, on its own channel. */
+const pendingFor = (eventId: number, at: number) => sql`SELECT ${messageId}, ${eventId}, s.id, s.mode, 'pending', 0, ${at}, ${at}, ${at}`;
 
 /**
  * Queues the event for every active subscriber whose scope covers the incident, of the kinds
@@ -15,8 +18,7 @@ const messageId = sql`'msg_' || lower(hex(randomblob(16)))`;
 export function fanOutIncidentEvent(tx: Tx, event: { id: number; pageId: string; incidentId: string }, now: Date): void {
   const at = now.getTime();
   tx.run(sql`
-    INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
-    SELECT ${messageId}, ${event.id}, s.id, s.mode, 'pending', 0, ${at}, ${at}, ${at}
+    ${insertDeliveries} ${pendingFor(event.id, at)}
     FROM subscribers s JOIN pages p ON p.id = s.page_id
     WHERE s.page_id = ${event.pageId} AND s.state = 'active'
       AND (CASE s.mode WHEN 'email' THEN p.allow_email_subscribers ELSE p.allow_webhook_subscribers END)
@@ -39,8 +41,7 @@ export function fanOutIncidentEvent(tx: Tx, event: { id: number; pageId: string;
 export function fanOutComponentEvent(tx: Tx, event: { id: number; pageId: string; componentId: string }, now: Date): void {
   const at = now.getTime();
   tx.run(sql`
-    INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
-    SELECT ${messageId}, ${event.id}, s.id, s.mode, 'pending', 0, ${at}, ${at}, ${at}
+    ${insertDeliveries} ${pendingFor(event.id, at)}
     FROM subscribers s JOIN pages p ON p.id = s.page_id
     WHERE s.page_id = ${event.pageId} AND s.state = 'active' AND s.mode = 'webhook' AND p.allow_webhook_subscribers
       AND (
@@ -67,6 +68,5 @@ export function queueNotice(
     .get();
   const at = now.getTime();
   tx.run(sql`
-    INSERT INTO deliveries (message_id, event_id, subscriber_id, channel, state, attempt_count, next_attempt_at, created_at, updated_at)
-    VALUES (${messageId}, ${event.id}, ${notice.subscriberId}, 'email', 'pending', 0, ${at}, ${at}, ${at})`);
+    ${insertDeliveries} VALUES (${messageId}, ${event.id}, ${notice.subscriberId}, 'email', 'pending', 0, ${at}, ${at}, ${at})`);
 }

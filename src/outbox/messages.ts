@@ -3,7 +3,8 @@ import type { EmailMessage } from '../channels/email.js';
 import type { WebhookRequest } from '../channels/webhook.js';
 import { signatureHeader } from '../channels/signature.js';
 import type { EventType } from '../db/schema/constants.js';
-import { statusLabel, timeFormatter } from '../public/status-page-view.js';
+import { timeFormatter } from '../public/status-page-view.js';
+import { statusLabel } from '../status/labels.js';
 import { linkToken, subscriptionUrls } from '../subscribers/tokens.js';
 
 /** The links a message carries; `confirm` only in a confirmation mail. */

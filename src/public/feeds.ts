@@ -2,7 +2,8 @@ import { isMaintenance, type IncidentWithRelations } from '../incidents/internal
 import type { PageRow } from '../pages/internal.js';
 import { occurredAt } from './load-page-history.js';
 import { escapeHtml, plainTextToHtml } from './plain-text.js';
-import { statusLabel, timeFormatter } from './status-page-view.js';
+import { timeFormatter } from './status-page-view.js';
+import { statusLabel } from '../status/labels.js';
 
 // XML text and attribute escaping is the same five characters as HTML's.
 const xml = escapeHtml;

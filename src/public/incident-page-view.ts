@@ -6,7 +6,8 @@ import { loadIncidents, isMaintenance, type IncidentWithRelations } from '../inc
 import type { PageRow } from '../pages/internal.js';
 import { localDate, wallTime, zonedToUtc } from '../time/zoned.js';
 import { occurredAt } from './load-page-history.js';
-import { incidentView, statusLabel, timeFormatter } from './status-page-view.js';
+import { incidentView, timeFormatter } from './status-page-view.js';
+import { statusLabel } from '../status/labels.js';
 
 /** "Resolved after 2 h 5 min", from start to resolution. */
 export function durationText(from: Date, to: Date): string {

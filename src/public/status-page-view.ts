@@ -4,25 +4,9 @@ import { localDate, nextDate } from '../time/zoned.js';
 import type { PageState } from './load-page-state.js';
 import { occurredAt, pastIncidentDays, uptimeDays, type PageHistory } from './load-page-history.js';
 import { plainTextToHtml } from './plain-text.js';
+import { statusLabel } from '../status/labels.js';
 import { componentUptime, formatPercent } from './uptime.js';
 
-const statusLabels: Record<string, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  postmortem: 'Postmortem',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
-export const statusLabel = (status: string) => statusLabels[status] ?? status;
 
 /** Formats an instant in the page's zone, naming the zone: time zones are this field's most repeated bug. */
 export function timeFormatter(timeZone: string) {

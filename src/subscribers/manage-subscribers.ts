@@ -47,6 +47,7 @@ export function unsubscribe(ctx: DomainContext, pageId: string, id: string): Sub
     getSubscriberOrThrow(tx, pageId, id);
     unsubscribeSubscriber(tx, id, ctx.clock.now());
   });
+  ctx.changed();
   return getSubscriberOrThrow(ctx.db, pageId, id);
 }
 

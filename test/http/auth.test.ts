@@ -70,4 +70,25 @@ describe('manage API authentication', () => {
     revokeApiKey(app.herald.db, app.clock, made.row.id);
     assert.equal((await app.fetch(path, { headers: { authorization: `OAuth ${made.key}` } })).status, 401);
   });
+
+  test('API keys are managed under /api/v1/api-keys: created once-visible, listed without the key, revoked', async (t) => {
+    const app = await startApp(t);
+    const auth = { authorization: `OAuth ${app.apiKey}`, 'content-type': 'application/json' };
+    const created = await readResponse(await app.fetch('/api/v1/api-keys', { method: 'POST', headers: auth, body: JSON.stringify({ api_key: { name: 'terraform' } }) }));
+    assert.equal(created.status, 201);
+    assert.match(created.body.key, /^hk_[\w-]{30,}$/);
+    assert.equal(created.body.name, 'terraform');
+    const worksAt = await app.fetch(`/api/v1/pages/${app.pageId}`, { headers: { authorization: `Bearer ${created.body.key}` } });
+    assert.equal(worksAt.status, 200);
+    const listed = await readResponse(await app.fetch('/api/v1/api_keys.json', { headers: auth }));
+    const row = listed.body.find((k: any) => k.id === created.body.id);
+    assert.equal(row.key, undefined, 'the key is never listed');
+    assert.equal(row.last_used_at, '2026-03-02T10:00:00.000Z');
+    const revoked = await readResponse(await app.fetch(`/api/v1/api-keys/${created.body.id}`, { method: 'DELETE', headers: auth }));
+    assert.equal(revoked.status, 200);
+    assert.equal(revoked.body.revoked_at, '2026-03-02T10:00:00.000Z');
+    assert.equal((await app.fetch(`/api/v1/pages/${app.pageId}`, { headers: { authorization: `Bearer ${created.body.key}` } })).status, 401);
+    const missingName = await readResponse(await app.fetch('/api/v1/api-keys', { method: 'POST', headers: auth, body: '{}' }));
+    assert.equal(missingName.status, 422);
+  });
 });

@@ -1,4 +1,5 @@
 import { inDisplayOrder, type ComponentRow } from '../../components/internal.js';
+import { maintenanceStatuses, realtimeIncidentStatuses } from '../../db/schema/constants.js';
 import { ValidationError } from '../../errors.js';
 import type { IncidentWithRelations } from '../../incidents/internal.js';
 import { parseLocalDateTime, toLocalDateTimeValue } from '../../time/zoned.js';
@@ -119,6 +120,11 @@ export function toIncidentInput(values: IncidentFormValues, kind: IncidentKind, 
     deliver_notifications: values.deliver_notifications,
   };
   if (kind === 'incident') {
+    // A maintenance status would make the verb read this as a maintenance and ask for its window,
+    // which this form does not have; name the statuses the form offers instead.
+    if ((maintenanceStatuses as readonly string[]).includes(values.status)) {
+      throw new ValidationError(`incident.status: must be one of ${realtimeIncidentStatuses.join(', ')}`, 'incident.status');
+    }
     return { ...input, status: values.status, impact_override: values.impact_override || null, components };
   }
   const window = {
@@ -126,7 +132,8 @@ export function toIncidentInput(values: IncidentFormValues, kind: IncidentKind, 
     scheduled_until: instant(values.scheduled_until, 'scheduled_until', timeZone),
   };
   const auto = Object.fromEntries(autoOptions.map(([key]) => [key, values[key]]));
-  if (creating) return { ...input, ...auto, ...window, component_ids: values.component_ids };
+  // The status says "maintenance" to the verb even when the start is missing, so it asks for one.
+  if (creating) return { ...input, ...auto, ...window, status: 'scheduled', component_ids: values.component_ids };
   return { ...input, ...auto, ...window, status: values.status, components };
 }
 

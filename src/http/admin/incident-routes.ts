@@ -74,7 +74,7 @@ export function incidentRoutes(deps: AdminDeps, render: Render): Router {
     const status = kindOf(current) === 'incident' ? 'resolved' : 'completed';
     // Only components still showing a problem go back to operational; the others are left as they are.
     const restore = values.restore_components
-      ? current.incidentComponents.map((l) => l.component).filter((c) => !c.isGroup && c.status !== 'operational')
+      ? current.incidentComponents.map((l) => l.component).filter((c) => !c.isGroup && c.status !== 'operational').sort((a, b) => a.position - b.position)
       : [];
     const input = { status, body: values.message, deliver_notifications: values.deliver_notifications, components: Object.fromEntries(restore.map((c) => [c.id, 'operational'])) };
     try {

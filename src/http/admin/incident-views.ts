@@ -1,7 +1,7 @@
 import type { ComponentRow } from '../../components/internal.js';
 import { effectiveImpact, type IncidentWithRelations } from '../../incidents/internal.js';
 import type { PageRow } from '../../pages/internal.js';
-import { componentChoices, type IncidentFormValues, type IncidentKind } from './incident-form.js';
+import { autoOptions, componentChoices, type IncidentFormValues, type IncidentKind } from './incident-form.js';
 import type { FormErrors } from './forms.js';
 import {
   componentStatusOptions,
@@ -43,6 +43,7 @@ export function incidentFormView(kind: IncidentKind, creating: boolean, values: 
     impactOptions: impactOverrideOptions,
     componentStatusOptions,
     components: componentChoices(components),
+    autoOptions,
   };
 }
 export type IncidentFormView = ReturnType<typeof incidentFormView>;

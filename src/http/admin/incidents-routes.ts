@@ -30,17 +30,19 @@ export function incidentsRoutes(deps: AdminDeps, render: Render): Router {
     const page = getPage(ctx.db);
     const values = readIncidentForm(req.body);
     try {
-      const incident = runAudited(
-        ctx,
-        viewerOf(res).user.username,
-        (c) => createIncident(c, page.id, toIncidentInput(values, kind, true, page.timeZone)),
-        (i) => ({
-          action: kind === 'incident' ? 'incident.create' : 'maintenance.schedule',
-          targetType: 'incident',
-          targetId: i.id,
-          details: { name: i.name, status: i.status, scheduled_for: i.scheduledFor?.toISOString(), scheduled_until: i.scheduledUntil?.toISOString() },
-        }),
-      );
+      const input = toIncidentInput(values, kind, true, page.timeZone);
+      const incident = runAudited(ctx, viewerOf(res).user.username, (c) => createIncident(c, page.id, input), (i) => ({
+        action: kind === 'incident' ? 'incident.create' : 'maintenance.schedule',
+        targetType: 'incident',
+        targetId: i.id,
+        details: {
+          name: i.name,
+          status: i.status,
+          components: input['components'] ?? input['component_ids'],
+          scheduled_for: i.scheduledFor?.toISOString(),
+          scheduled_until: i.scheduledUntil?.toISOString(),
+        },
+      }));
       res.redirect(303, `/admin/incidents/${incident.id}?notice=${kind === 'incident' ? 'incident-created' : 'maintenance-scheduled'}`);
     } catch (error) {
       showNew(res, kind, values, formErrors(error, incidentFormSpec), 422);

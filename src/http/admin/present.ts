@@ -1,31 +1,13 @@
 import { componentStatuses, impacts, maintenanceStatuses, realtimeIncidentStatuses } from '../../db/schema/constants.js';
 import { toLocalDateTimeValue } from '../../time/zoned.js';
 import type { FormErrors } from './forms.js';
+import { statusLabel as label } from '../../status/labels.js';
 
-const labels: Record<string, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  postmortem: 'Postmortem',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-  none: 'None',
-  maintenance: 'Maintenance',
-  minor: 'Minor',
-  major: 'Major',
-  critical: 'Critical',
-};
+export { label };
+
 
 /** A status, impact or state as people read it. */
-export const label = (value: string) => labels[value] ?? value.replace(/_/g, ' ');
+
 
 export interface Option {
   value: string;
@@ -104,3 +86,9 @@ const notices: Record<string, string> = {
 };
 
 export const noticeText = (code: unknown): string | undefined => (typeof code === 'string' ? notices[code] : undefined);
+
+/** `?page=N` of a console list (from 1); anything unreadable is the first page. */
+export function pageNumber(value: unknown): number {
+  const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : 1;
+  return Math.max(n, 1);
+}

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { isValidApiKey } from '../../api-keys/authenticate.js';
 import { AppError } from '../../errors.js';
@@ -13,10 +14,10 @@ function presentedKey(authorization: string | undefined, query: unknown): string
 }
 
 /** Requires a manage-API key: `Authorization: OAuth|Bearer <key>` or `?api_key=<key>`. */
-export function requireApiKey(db: Db, adminApiKey: string | undefined): RequestHandler {
+export function requireApiKey(db: Db, clock: Clock, adminApiKey: string | undefined): RequestHandler {
   return (req, _res, next) => {
     const key = presentedKey(req.headers.authorization, req.query);
-    if (key === undefined || key.length > 512 || !isValidApiKey(db, adminApiKey, key)) {
+    if (key === undefined || key.length > 512 || !isValidApiKey(db, adminApiKey, key, clock.now())) {
       next(new AppError('unauthorized', 'Could not authenticate'));
       return;
     }

@@ -1,0 +1,35 @@
+// One wording for every status, impact and state, in pages, mails and the console.
+const labels: Record<string, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded performance',
+  partial_outage: 'Partial outage',
+  major_outage: 'Major outage',
+  under_maintenance: 'Under maintenance',
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+  postmortem: 'Postmortem',
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+  none: 'None',
+  maintenance: 'Maintenance',
+  minor: 'Minor',
+  major: 'Major',
+  critical: 'Critical',
+  unconfirmed: 'Unconfirmed',
+  active: 'Active',
+  quarantined: 'Quarantined',
+  unsubscribed: 'Unsubscribed',
+  pending: 'Pending',
+  sending: 'Sending',
+  delivered: 'Delivered',
+  failed: 'Failed',
+  held: 'Held (subscriber quarantined)',
+  cancelled: 'Cancelled',
+};
+
+/** A status, impact or state as people read it: `partial_outage` → "Partial outage". */
+export const statusLabel = (value: string) => labels[value] ?? value.replace(/_/g, ' ');
