@@ -10,6 +10,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDb } from './db/client.js';
 import { migrateDb } from './db/migrate.js';
+import { backupDatabase } from './db/backup.js';
 import { AppError } from './errors.js';
 import { createHerald } from './herald.js';
 import { createLogger } from './logger.js';
@@ -24,6 +25,7 @@ Commands:
   api-keys revoke ID|PREFIX     revoke a key
   admin set-password [--username NAME]
                                 set a console user's password (read from stdin; default user admin)
+  backup FILE [--force]         copy the database to FILE while the server runs, and verify the copy
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -125,7 +127,7 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, username: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { name: { type: 'string' }, username: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command = 'serve', sub, arg] = positionals;
   if (values.help || command === 'help') return out(usage);
@@ -137,6 +139,19 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       withDb(config, () => out(`Database ${config.databaseFile} is migrated.`));
       return;
+    case 'backup': {
+      if (!sub) throw new AppError('validation', 'backup needs the file to write, e.g. herald backup ./herald-backup.db');
+      const db = openDb(config.databaseFile);
+      try {
+        const result = await backupDatabase(db, sub, { overwrite: values.force ?? false });
+        out(`Backed up ${config.databaseFile} to ${result.file} (${result.pages} pages, ${result.bytes} bytes); integrity check ok.`);
+      } catch (error) {
+        throw new AppError('validation', `backup failed: ${(error as Error).message}`);
+      } finally {
+        db.$client.close();
+      }
+      return;
+    }
     case 'api-keys':
       return withDb(config, (db) => {
         if (sub === 'create') {

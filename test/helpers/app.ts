@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { createApiKey } from '../../src/api-keys/create-api-key.js';
 import { loadConfig } from '../../src/config.js';
 import { createHerald, type Herald } from '../../src/herald.js';
 import { silentLogger } from '../../src/logger.js';
@@ -54,7 +55,8 @@ export async function startApp(t: TestContext, options: { env?: Record<string, s
   const herald = createHerald({ config, logger: silentLogger, clock });
   const baseUrl = await herald.listen();
   t.after(() => herald.close());
-  const apiKey = herald.bootstrap.firstAdminKey!.key;
+  // A database that already had its page (an upgrade test, say) printed no first key: make one.
+  const apiKey = herald.bootstrap.firstAdminKey?.key ?? createApiKey(herald.db, clock, 'test').key;
   const pageId = herald.bootstrap.page.id;
   const fetchApp = (path: string, init?: RequestInit) => fetch(`${baseUrl}${path}`, init);
   return {
