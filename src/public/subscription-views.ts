@@ -36,7 +36,7 @@ export function subscribeFormView(db: Db, page: PageRow, incident: { id: string;
     incident,
     components: incident ? [] : componentChoices(db, page.id, state.values?.component_ids ?? []),
     values: { email: state.values?.email ?? '', endpoint: state.values?.endpoint ?? '' },
-    errors: state.errors ?? {},
+    errors: (state.errors ?? {}) as Record<string, string>,
   };
 }
 

@@ -21,7 +21,8 @@ export interface SubscriptionRouteDeps {
 
 const statusOf: Partial<Record<string, number>> = { not_found: 404, gone: 410, rate_limited: 429, conflict: 409, validation: 422 };
 const asList = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
-const field = (name: string | undefined) => name?.split('.').pop() ?? 'form';
+// `subscription.component_ids.0` → `component_ids`: the form field an error belongs next to.
+const field = (name: string | undefined) => name?.split('.')[1] ?? 'form';
 
 /** The self-serve subscription pages: subscribe, confirm, manage, unsubscribe (RFC 8058 one-click included). */
 export function subscriptionPagesRouter(deps: SubscriptionRouteDeps): Router {
@@ -68,7 +69,12 @@ export function subscriptionPagesRouter(deps: SubscriptionRouteDeps): Router {
       render(res, 200, 'pages/subscribe-sent', { pageName: page.name, mode });
     } catch (error) {
       if (error instanceof AppError && error.code === 'validation') {
-        render(res, 422, 'pages/subscribe', subscribeFormView(ctx.db, page, incidentFor(input.incident_id), { ...state, errors: { [field(error.details.field)]: error.message.replace(/^[\w.]+: /, '') } }));
+        const view = subscribeFormView(ctx.db, page, incidentFor(input.incident_id), state);
+        // An error about a field this form does not show (a kind turned off meanwhile) goes on top.
+        const name = field(error.details.field);
+        const shown = (name === 'endpoint' && view.allow.webhook) || name === 'email' || name === 'incident_id' || (name === 'component_ids' && view.components.length > 0);
+        view.errors = { [shown ? name : 'form']: error.message.replace(/^[\w.]+: /, '') };
+        render(res, 422, 'pages/subscribe', view);
         return;
       }
       message(res, error);
