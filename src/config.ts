@@ -61,7 +61,7 @@ const schema = z.object({
       return list ?? [];
     })
     .describe('Delay before each attempt of a delivery (its length is the number of attempts); ±20 % jitter'),
-  OUTBOX_CONCURRENCY: count.default(32).describe('Deliveries in flight at once, all subscribers together'),
+  OUTBOX_CONCURRENCY: count.default(256).describe('Webhook deliveries in flight at once, all subscribers together (mail has its own budget: 4 per SMTP connection)'),
   OUTBOX_PER_SUBSCRIBER_CONCURRENCY: count.default(2).describe('Deliveries in flight at once to one subscriber'),
   OUTBOX_LEASE: duration('2m').describe('How long a claimed delivery stays with its worker before another may take it'),
   OUTBOX_POLL: duration('1s').describe('How often the worker looks for due deliveries when nothing woke it'),
@@ -108,6 +108,8 @@ export interface OutboxConfig {
   allowedCidrs: string;
   retryScheduleMs: number[];
   concurrency: number;
+  /** Mail in flight at once: its own budget, so a slow mail server never holds webhooks back. */
+  emailConcurrency: number;
   perSubscriberConcurrency: number;
   leaseMs: number;
   pollMs: number;
@@ -152,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       allowedCidrs: c.WEBHOOK_ALLOWED_CIDRS,
       retryScheduleMs: c.OUTBOX_RETRY_SCHEDULE,
       concurrency: c.OUTBOX_CONCURRENCY,
+      emailConcurrency: c.SMTP_MAX_CONNECTIONS * 4,
       perSubscriberConcurrency: c.OUTBOX_PER_SUBSCRIBER_CONCURRENCY,
       leaseMs: c.OUTBOX_LEASE,
       pollMs: c.OUTBOX_POLL,

@@ -19,6 +19,8 @@ export interface WebhookChannelOptions {
   userAgent: string;
   /** How much of a response body is kept for the attempt log. */
   excerptBytes?: number;
+  /** Sockets per origin; match the deliveries allowed in flight. */
+  maxSockets?: number;
   /** Test seam for DNS; production uses the system resolver. */
   lookup?: typeof dnsLookup;
 }
@@ -52,18 +54,18 @@ const retryAfterMs = (header: string | undefined, now: number): number | undefin
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 };
 
-// Connection-level failures worth one quick retry inside the attempt: nothing reached the receiver.
-const quickRetryCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-
 /**
  * POSTs signed webhooks over node:http(s) with keep-alive, a hard timeout, no redirects and
  * the address policy applied to every connection. Only a 2xx counts.
  */
 export function createWebhookChannel(options: WebhookChannelOptions): { send: SendWebhook; close(): void } {
   const lookup = guardedLookup(options.policy, options.lookup ?? dnsLookup);
+  // As many sockets per origin as deliveries may be in flight: a request queued inside the agent
+  // would spend its timeout waiting for a socket and fail without reaching the receiver.
+  const maxSockets = options.maxSockets ?? 256;
   const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 8, lookup } as http.AgentOptions),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 8, lookup } as https.AgentOptions),
+    'http:': new http.Agent({ keepAlive: true, maxSockets, lookup } as http.AgentOptions),
+    'https:': new https.Agent({ keepAlive: true, maxSockets, lookup } as https.AgentOptions),
   };
   const excerptBytes = options.excerptBytes ?? 2048;
 
@@ -99,10 +101,9 @@ export function createWebhookChannel(options: WebhookChannelOptions): { send: Se
         res.on('error', done);
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
-        if (error instanceof RefusedAddress) return reject(new AbortError(error));
-        // Only a reused keep-alive socket closed under us, or a refused connection, is safe to resend at once.
-        const quick = error.code !== undefined && quickRetryCodes.has(error.code) && (error.code === 'ECONNREFUSED' || req.reusedSocket);
-        reject(quick ? error : new AbortError(error));
+        // Only a refused connection is resent at once: nothing reached the receiver. After a reset the
+        // request may have been read, so the durable schedule retries it, as a logged attempt.
+        reject(error.code === 'ECONNREFUSED' && !(error instanceof RefusedAddress) ? error : new AbortError(error));
       });
       req.end(request.body);
     });
@@ -115,8 +116,17 @@ export function createWebhookChannel(options: WebhookChannelOptions): { send: Se
     // Node skips `lookup` for IP literals, so they are checked here.
     const refusal = literal ? options.policy.refusal(literal) : undefined;
     if (refusal) return { ok: false, retryable: false, durationMs: 0, error: `refused: ${refusal}` };
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = shutdown ? AbortSignal.any([timeout, shutdown]) : timeout;
+    // One controller per request, released when it ends: AbortSignal.any would keep a listener per
+    // request on the long-lived shutdown signal (a leak on Node 20).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+    const onShutdown = () => controller.abort();
+    shutdown?.addEventListener('abort', onShutdown, { once: true });
+    const signal = controller.signal;
     try {
       const res = await pRetry(() => attempt(request, url, signal), { retries: 2, minTimeout: 50, maxTimeout: 250, signal });
       const durationMs = Date.now() - started;
@@ -136,10 +146,13 @@ export function createWebhookChannel(options: WebhookChannelOptions): { send: Se
     } catch (caught) {
       const error = caught as NodeJS.ErrnoException;
       const durationMs = Date.now() - started;
-      if (timeout.aborted) return { ok: false, retryable: true, durationMs, error: `no 2xx answer within ${options.timeoutMs} ms` };
+      if (timedOut) return { ok: false, retryable: true, durationMs, error: `no 2xx answer within ${options.timeoutMs} ms` };
       if (shutdown?.aborted) return { ok: false, retryable: true, durationMs, error: 'aborted: Herald is shutting down' };
       if (error instanceof RefusedAddress) return { ok: false, retryable: false, durationMs, error: `refused: ${error.message}` };
       return { ok: false, retryable: true, durationMs, error: `${error.code ?? 'error'}: ${error.message}` };
+    } finally {
+      clearTimeout(timer);
+      shutdown?.removeEventListener('abort', onShutdown);
     }
   }
 

@@ -63,7 +63,8 @@ export function createApp(deps: AppDeps): express.Express {
   const limits = createSubscribeLimits(deps.subscriptions, deps.ctx.clock);
   app.use(stripJsonSuffix);
   app.use((_req, res, next) => {
-    for (const [name, value] of Object.entries(securityHeaders('application/json'))) res.setHeader(name, value);
+    // The strict HTML set on everything: redirects and error bodies can be rendered by a browser too.
+    for (const [name, value] of Object.entries(securityHeaders('text/html'))) res.setHeader(name, value);
     next();
   });
 

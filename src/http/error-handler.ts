@@ -39,13 +39,20 @@ function fromTransportError(err: { type?: unknown; status?: unknown; message?: u
   return undefined;
 }
 
+/** A URL fit for the log: API keys in the query and subscription link secrets are cut out. */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/([?&]api_key=)[^&#]*/gi, '$1[redacted]')
+    .replace(/(\/subscriptions\/(?:confirm|manage|unsubscribe)\/[a-z0-9]{12}\.)[^/?#]+/gi, '$1[redacted]');
+}
+
 /** The only place errors become HTTP statuses. 5xx details are logged, never shown. */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const appError = err instanceof AppError ? err : fromTransportError((err ?? {}) as Record<string, unknown>);
     const status = appError ? statusByCode[appError.code] : 500;
     if (status >= 500) {
-      logger.error('request failed', { method: req.method, url: req.originalUrl, error: err instanceof Error ? err.stack : String(err) });
+      logger.error('request failed', { method: req.method, url: redactUrl(req.originalUrl), error: err instanceof Error ? err.stack : String(err) });
     }
     if (res.headersSent) {
       res.end();

@@ -5,11 +5,32 @@ import { bool, dateTime, idList, name, nullable, text } from '../validation.js';
 
 export const maxBodyLength = 25_000;
 
-const metadata = z.record(
-  z.string().max(255),
-  z.record(z.string().max(255), z.unknown(), { error: 'top-level values must be objects, e.g. {"jira": {"issue_id": "A-1"}}' }),
-  { error: 'must be an object whose top-level values are objects' },
-);
+export const maxMetadataDepth = 8;
+export const maxMetadataBytes = 16_384;
+
+/** How deeply a parsed JSON value nests, counted without recursion (a hostile value can nest thousands deep). */
+function nestingWithin(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return false;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+const metadata = z
+  .record(
+    z.string().max(255),
+    z.record(z.string().max(255), z.unknown(), { error: 'top-level values must be objects, e.g. {"jira": {"issue_id": "A-1"}}' }),
+    { error: 'must be an object whose top-level values are objects' },
+  )
+  .superRefine((value, ctx) => {
+    // Depth first: serializing a value nested thousands deep would overflow the stack.
+    if (!nestingWithin(value, maxMetadataDepth)) ctx.addIssue({ code: 'custom', message: `must nest at most ${maxMetadataDepth} levels deep` });
+    else if (JSON.stringify(value).length > maxMetadataBytes) ctx.addIssue({ code: 'custom', message: `must be at most ${maxMetadataBytes} bytes as JSON` });
+  });
 
 /**
  * `components` is a map {component_id: status}; the spec's prose sample also sends an

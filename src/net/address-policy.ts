@@ -2,6 +2,8 @@ import ipaddr from 'ipaddr.js';
 
 type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
 
+const globalUnicast = ipaddr.parseCIDR('2000::/3');
+
 export interface AddressPolicy {
   /** Why a webhook may not connect to this IP address, or undefined when it may. */
   refusal(address: string): string | undefined;
@@ -44,7 +46,10 @@ export function createAddressPolicy(allowed: ReadonlyArray<[Parsed, number]>): A
       if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
       if (allowed.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits))) return undefined;
       const range = parsed.range();
-      if (range === 'unicast') return undefined;
+      // ipaddr.js calls some non-routable IPv6 space "unicast" (the deprecated IPv4-compatible ::/96,
+      // for one), so IPv6 must also be global unicast, 2000::/3.
+      if (range === 'unicast' && (parsed.kind() === 'ipv4' || parsed.match(globalUnicast))) return undefined;
+      if (range === 'unicast') return `${address} is not a global IPv6 address; webhooks may only reach public addresses (WEBHOOK_ALLOWED_CIDRS can allow a range)`;
       return `${address} is ${describe[range] ?? `a ${range} address`}; webhooks may only reach public addresses (WEBHOOK_ALLOWED_CIDRS can allow a range)`;
     },
   };

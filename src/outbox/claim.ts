@@ -24,16 +24,17 @@ interface ClaimRow {
 }
 
 /**
- * The worker's hot statements, prepared once. The state predicate is written as a literal so
- * SQLite can use the partial index deliveries_due_idx (bound parameters would defeat it).
+ * The worker's hot statements, prepared once. The state predicate is written as a literal so the
+ * partial index deliveries_due_idx applies, and the index is named: without table statistics SQLite
+ * picks deliveries_state_idx and sorts every due row on each claim (20× slower at 10,000 rows).
  */
 export function createClaimStatements(db: Db) {
-  const claim = db.$client.prepare<[string, number, number, number, string, number], ClaimRow>(`
+  const claim = db.$client.prepare<[string, number, number, DeliveryChannel, number, string, number], ClaimRow>(`
     UPDATE deliveries
        SET state = 'sending', lease_token = ?, next_attempt_at = ?, attempt_count = attempt_count + 1, updated_at = ?
      WHERE id IN (
-       SELECT id FROM deliveries
-        WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?
+       SELECT id FROM deliveries INDEXED BY deliveries_due_idx
+        WHERE channel = ? AND state IN ('pending', 'sending') AND next_attempt_at <= ?
           AND subscriber_id NOT IN (SELECT value FROM json_each(?))
         ORDER BY next_attempt_at
         LIMIT ?)
@@ -50,20 +51,27 @@ export function createClaimStatements(db: Db) {
   return {
     /**
      * Leases up to `limit` due rows (new, due for retry, or whose lease expired after a crash)
-     * in one statement, skipping subscribers that already have as much in flight as allowed.
+     * of the given channels (one statement each), skipping subscribers that already have as much in flight as allowed.
      */
-    claim(now: Date, limit: number, leaseMs: number, busySubscribers: readonly string[]): ClaimedDelivery[] {
-      if (limit <= 0) return [];
+    claim(now: Date, limit: number, leaseMs: number, busySubscribers: readonly string[], channels: readonly DeliveryChannel[] = ['webhook', 'email']): ClaimedDelivery[] {
       const at = now.getTime();
-      return claim.all(randomUUID(), at + leaseMs, at, at, JSON.stringify(busySubscribers), limit).map((r) => ({
-        id: r.id,
-        messageId: r.message_id,
-        eventId: r.event_id,
-        subscriberId: r.subscriber_id,
-        channel: r.channel,
-        attemptCount: r.attempt_count,
-        leaseToken: r.lease_token,
-      }));
+      const busy = JSON.stringify(busySubscribers);
+      const claimed: ClaimedDelivery[] = [];
+      for (const channel of channels) {
+        if (claimed.length >= limit) break;
+        for (const r of claim.all(randomUUID(), at + leaseMs, at, channel, at, busy, limit - claimed.length)) {
+          claimed.push({
+            id: r.id,
+            messageId: r.message_id,
+            eventId: r.event_id,
+            subscriberId: r.subscriber_id,
+            channel: r.channel,
+            attemptCount: r.attempt_count,
+            leaseToken: r.lease_token,
+          });
+        }
+      }
+      return claimed;
     },
     /** Parks a claimed row untried: held for a quarantined subscriber, cancelled for an unsubscribed one. */
     settle(delivery: ClaimedDelivery, state: 'held' | 'cancelled', now: Date): boolean {

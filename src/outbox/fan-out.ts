@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { EventType } from '../db/schema/constants.js';
 import { events } from '../db/schema/index.js';
 import { newId } from '../ids.js';
@@ -57,7 +57,7 @@ export function fanOutComponentEvent(tx: Tx, event: { id: number; pageId: string
 
 /** Writes a notice event addressed to one subscriber and queues it as an email to that subscriber's address. */
 export function queueNotice(
-  tx: Tx,
+  tx: Db | Tx,
   notice: { pageId: string; subscriberId: string; type: EventType; payload: Record<string, unknown> },
   now: Date,
 ): void {

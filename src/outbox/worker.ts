@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Eta } from 'eta';
 import type { Clock } from '../clock.js';
 import type { OutboxConfig } from '../config.js';
@@ -16,7 +16,7 @@ import { ensureManageSecret, issueConfirmationSecret } from '../subscribers/self
 import { linkToken, subscriptionUrls } from '../subscribers/tokens.js';
 import { notificationEmail, unsubscribeUrl, webhookRequest, type EventForDelivery, type MessageLinks } from './messages.js';
 import { pruneDeliveries } from './prune.js';
-import { recordResult, type RecordOutcome } from './record-result.js';
+import { createResultRecorder, type RecordOutcome } from './record-result.js';
 
 export interface OutboxWorkerDeps {
   db: Db;
@@ -70,6 +70,13 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const statements = createClaimStatements(db);
   const random = deps.random ?? Math.random;
   const policy = { ...config, random };
+  const recorder = createResultRecorder(db, policy);
+  const subscriberById = db.select().from(subscribers).where(eq(subscribers.id, sql.placeholder('id'))).prepare();
+  const pageById = db.select().from(pages).where(eq(pages.id, sql.placeholder('id'))).prepare();
+  // Claiming costs a statement; after one delivery finishes, wait until a few slots are free.
+  const claimBatch = Math.min(8, config.concurrency);
+  const inFlightByChannel = { webhook: 0, email: 0 };
+  const budget = { webhook: config.concurrency, email: config.emailConcurrency };
   const shutdown = new AbortController();
   const inFlightBySubscriber = new Map<string, number>();
   const running = new Set<Promise<void>>();
@@ -95,7 +102,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   };
 
   async function attempt(delivery: ClaimedDelivery): Promise<RecordOutcome | 'released'> {
-    const subscriber = db.select().from(subscribers).where(eq(subscribers.id, delivery.subscriberId)).get();
+    const subscriber = subscriberById.get({ id: delivery.subscriberId });
     const event = loadEvent(delivery.eventId);
     const now = clock.now();
     if (!subscriber || !event) return statements.release(delivery, now, now) ? 'released' : 'stale';
@@ -108,7 +115,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       if (delivery.channel === 'webhook') {
         result = await deps.sendWebhook(webhookRequest(event, subscriber, delivery.messageId, deps.publicUrl, deps.userAgent, now), shutdown.signal);
       } else {
-        const page = db.select().from(pages).where(eq(pages.id, subscriber.pageId)).get()!;
+        const page = pageById.get({ id: subscriber.pageId })!;
         const links: MessageLinks = {
           unsubscribe: unsubscribeUrl(deps.publicUrl, subscriber),
           manage: urls.manage(linkToken(subscriber.id, ensureManageSecret(db, subscriber))),
@@ -125,17 +132,19 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     }
     // Interrupted by shutdown: the receiver never answered, so the row goes back untried.
     if (shutdown.signal.aborted && !result.ok) return statements.release(delivery, clock.now(), clock.now()) ? 'released' : 'stale';
-    return recordResult(db, delivery, result, now, clock.now(), policy, !isNotice);
+    return recorder.record({ delivery, result, started: now, now: clock.now(), countsForEndpoint: !isNotice });
   }
 
   function launch(delivery: ClaimedDelivery): Promise<void> {
     inFlightBySubscriber.set(delivery.subscriberId, (inFlightBySubscriber.get(delivery.subscriberId) ?? 0) + 1);
+    inFlightByChannel[delivery.channel] += 1;
     const task = attempt(delivery)
       .then((outcome) => {
         if (outcome === 'stale') logger.warn('a delivery result arrived after its lease was taken over; ignored', { delivery: delivery.id });
       })
       .catch((error: unknown) => logger.error('recording a delivery failed; its lease will expire and it will be retried', { delivery: delivery.id, error: String(error) }))
       .finally(() => {
+        inFlightByChannel[delivery.channel] -= 1;
         const left = (inFlightBySubscriber.get(delivery.subscriberId) ?? 1) - 1;
         if (left === 0) inFlightBySubscriber.delete(delivery.subscriberId);
         else inFlightBySubscriber.set(delivery.subscriberId, left);
@@ -149,19 +158,22 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   /** Claims up to the free capacity and starts each delivery; returns the started tasks. */
   function claimAndLaunch(): Promise<void>[] {
     if (stopping) return [];
-    const free = config.concurrency - running.size;
-    if (free <= 0) return [];
-    const busy = [...inFlightBySubscriber].filter(([, n]) => n >= config.perSubscriberConcurrency).map(([id]) => id);
     const now = clock.now();
-    const claimed = statements.claim(now, free, config.leaseMs, busy);
+    const busy = [...inFlightBySubscriber].filter(([, n]) => n >= config.perSubscriberConcurrency).map(([id]) => id);
     const tasks: Promise<void>[] = [];
-    for (const delivery of claimed) {
-      // Two rows of one subscriber in the same batch: the extra waits its turn instead of piling onto a slow endpoint.
-      if ((inFlightBySubscriber.get(delivery.subscriberId) ?? 0) >= config.perSubscriberConcurrency) {
-        statements.release(delivery, new Date(now.getTime() + 250), now);
-        continue;
+    // Each channel claims within its own budget, so a slow mail server never holds webhooks back.
+    for (const channel of ['webhook', 'email'] as const) {
+      const free = budget[channel] - inFlightByChannel[channel];
+      if (free <= 0 || (free < Math.min(claimBatch, budget[channel]) && inFlightByChannel[channel] > 0)) continue;
+      const claimed = statements.claim(now, free, config.leaseMs, busy, [channel]);
+      for (const delivery of claimed) {
+        // A second row of one subscriber in the same batch waits its turn instead of piling onto a slow endpoint.
+        if ((inFlightBySubscriber.get(delivery.subscriberId) ?? 0) >= config.perSubscriberConcurrency) {
+          statements.release(delivery, new Date(now.getTime() + 250), now);
+          continue;
+        }
+        tasks.push(launch(delivery));
       }
-      tasks.push(launch(delivery));
     }
     return tasks;
   }
@@ -176,7 +188,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       do {
         pumpAgain = false;
         const launched = claimAndLaunch().length;
-        if (launched > 0 && running.size < config.concurrency) pumpAgain = true;
+        if (launched > 0 && running.size < budget.webhook + budget.email) pumpAgain = true;
       } while (pumpAgain && !stopping);
     } catch (error) {
       logger.error('claiming deliveries failed; retrying at the next poll', { error: String(error) });
@@ -212,7 +224,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       pruneTimer.unref();
     },
     wake() {
-      if (started && !stopping) setImmediate(pump);
+      // A microtask: the commit's response goes out first, and the first delivery leaves right after,
+      // ahead of anything else queued (such as the public page rebuild).
+      if (started && !stopping) queueMicrotask(pump);
     },
     async stop(graceMs = 10_000) {
       stopping = true;

@@ -5,11 +5,14 @@ import type { PageState } from './load-page-state.js';
 import { occurredAt, pastIncidentDays, uptimeDays, type PageHistory } from './load-page-history.js';
 import { plainTextToHtml } from './plain-text.js';
 import { statusLabel } from '../status/labels.js';
-import { componentUptime, formatPercent } from './uptime.js';
+import { componentUptime, formatPercent, localDayBounds, type DayBounds } from './uptime.js';
 
 
 /** Formats an instant in the page's zone, naming the zone: time zones are this field's most repeated bug. */
+const formatters = new Map<string, (d: Date | null) => string>();
 export function timeFormatter(timeZone: string) {
+  const cached = formatters.get(timeZone);
+  if (cached) return cached;
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     year: 'numeric',
@@ -20,7 +23,10 @@ export function timeFormatter(timeZone: string) {
     hourCycle: 'h23',
     timeZoneName: 'short',
   });
-  return (d: Date | null) => (d ? format.format(d) : '');
+  const formatter = (d: Date | null) => (d ? format.format(d) : '');
+  // Building an Intl formatter costs far more than using one, and every mail and page needs one.
+  formatters.set(timeZone, formatter);
+  return formatter;
 }
 
 const dayFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
@@ -36,21 +42,20 @@ const cellClass: Record<string, string> = {
 };
 
 /** The 90 day cells as compact HTML (no user text in it), and the period's uptime. */
-function uptimeBar(component: ComponentRow, history: PageHistory, now: Date, timeZone: string) {
+function uptimeBar(component: ComponentRow, history: PageHistory, now: Date, days: readonly DayBounds[]) {
   const since = component.startDate && new Date(`${component.startDate}T00:00:00Z`) < component.createdAt ? new Date(`${component.startDate}T00:00:00Z`) : component.createdAt;
-  const { days, uptime } = componentUptime({
+  const { days: byDay, uptime } = componentUptime({
     since,
     currentStatus: component.status,
     changes: history.statusChanges.get(component.id) ?? [],
     now,
-    timeZone,
-    days: uptimeDays,
+    days,
   });
   // Days before the component existed are one wide cell; operational days carry no class (the default colour).
-  const known = days.filter((d) => d.worst !== null);
-  const missing = days.length - known.length;
+  const known = byDay.filter((d) => d.worst !== null);
+  const missing = byDay.length - known.length;
   const cells =
-    (missing > 0 ? `<i class=n style="flex:${missing}" title="No data before ${dateLabel(known[0]?.date ?? days.at(-1)!.date, true)}"></i>` : '') +
+    (missing > 0 ? `<i class=n style="flex:${missing}" title="No data before ${dateLabel(known[0]?.date ?? byDay.at(-1)!.date, true)}"></i>` : '') +
     known
       .map((d) => {
         const cls = d.worst === 'operational' ? '' : ` class=${cellClass[d.worst!]}`;
@@ -77,6 +82,7 @@ export function incidentView(i: IncidentWithRelations, publicUrl: string, time: 
 export function statusPageView(state: PageState, history: PageHistory, publicUrl: string, now: Date) {
   const timeZone = state.page.timeZone;
   const time = timeFormatter(timeZone);
+  const dayBounds = localDayBounds(now, timeZone, uptimeDays);
   const visible = (c: ComponentRow) => !c.onlyShowIfDegraded || c.status !== 'operational';
   const childIds = childrenByGroup(state.components);
   const byId = new Map(state.components.map((c) => [c.id, c]));
@@ -85,7 +91,7 @@ export function statusPageView(state: PageState, history: PageHistory, publicUrl
     description: c.description,
     status: c.status,
     statusLabel: statusLabel(c.status),
-    uptime: c.showcase && !c.isGroup ? uptimeBar(c, history, now, timeZone) : null,
+    uptime: c.showcase && !c.isGroup ? uptimeBar(c, history, now, dayBounds) : null,
   });
   const components = state.components
     .filter((c) => c.groupId === null || !byId.has(c.groupId))

@@ -29,6 +29,20 @@ export interface DayUptime {
   uptime: number | null;
 }
 
+export interface DayBounds {
+  date: string;
+  start: number;
+  end: number;
+}
+
+/** The last `days` local days up to today, with the instants they start and end: computed once per page build. */
+export function localDayBounds(now: Date, timeZone: string, days: number): DayBounds[] {
+  const today = localDate(now, timeZone);
+  const dates = Array.from({ length: days + 1 }, (_, i) => nextDate(today, i - (days - 1)));
+  const starts = dates.map((date) => startOfLocalDay(date, timeZone).getTime());
+  return dates.slice(0, days).map((date, i) => ({ date, start: starts[i]!, end: starts[i + 1]! }));
+}
+
 export interface UptimeInput {
   /** When history starts: the component's start date or creation. */
   since: Date;
@@ -36,15 +50,14 @@ export interface UptimeInput {
   /** Status changes, oldest first; changes before the window only matter through the last one. */
   changes: readonly StatusChange[];
   now: Date;
-  timeZone: string;
-  days: number;
+  /** From localDayBounds. */
+  days: readonly DayBounds[];
 }
 
 /** One cell per local day, oldest first, and the uptime over all days with data. */
 export function componentUptime(input: UptimeInput): { days: DayUptime[]; uptime: number | null } {
-  const { changes, now, timeZone } = input;
-  const today = localDate(now, timeZone);
-  const firstDay = nextDate(today, -(input.days - 1));
+  const { changes, now } = input;
+  const today = input.days.at(-1)?.date;
   // Status segments: [start, end) with one status, from the first change (or `since`) to now.
   const initial = changes[0]?.from ?? input.currentStatus;
   const segments: Array<{ start: number; end: number; status: ComponentStatus }> = [];
@@ -60,9 +73,9 @@ export function componentUptime(input: UptimeInput): { days: DayUptime[]; uptime
   let totalDown = 0;
   let totalSpan = 0;
   const days: DayUptime[] = [];
-  for (let date = firstDay; date <= today; date = nextDate(date)) {
-    const start = Math.max(startOfLocalDay(date, timeZone).getTime(), input.since.getTime());
-    const end = Math.min(startOfLocalDay(nextDate(date), timeZone).getTime(), now.getTime());
+  for (const { date, start: dayStart, end: dayEnd } of input.days) {
+    const start = Math.max(dayStart, input.since.getTime());
+    const end = Math.min(dayEnd, now.getTime());
     if (end <= start) {
       // Created this very moment: today shows its current status, with no time to weigh yet.
       const justCreated = date === today && input.since.getTime() <= now.getTime();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { plainTextToHtml } from '../../src/public/plain-text.js';
-import { componentUptime, formatPercent } from '../../src/public/uptime.js';
+import { componentUptime, formatPercent, localDayBounds } from '../../src/public/uptime.js';
 
 const day = 86_400_000;
 
@@ -9,7 +9,7 @@ describe('componentUptime', () => {
   const now = new Date('2026-06-10T12:00:00Z');
 
   test('an always-operational component is 100 % every day it existed and has no data before', () => {
-    const result = componentUptime({ since: new Date('2026-06-08T06:00:00Z'), currentStatus: 'operational', changes: [], now, timeZone: 'Etc/UTC', days: 5 });
+    const result = componentUptime({ since: new Date('2026-06-08T06:00:00Z'), currentStatus: 'operational', changes: [], now, days: localDayBounds(now, 'Etc/UTC', 5) });
     assert.deepEqual(result.days.map((d) => [d.date, d.worst, d.uptime]), [
       ['2026-06-06', null, null],
       ['2026-06-07', null, null],
@@ -26,7 +26,7 @@ describe('componentUptime', () => {
       { at: new Date('2026-06-09T08:00:00Z'), from: 'degraded_performance' as const, to: 'major_outage' as const },
       { at: new Date('2026-06-09T14:00:00Z'), from: 'major_outage' as const, to: 'operational' as const },
     ];
-    const result = componentUptime({ since: new Date('2026-01-01T00:00:00Z'), currentStatus: 'operational', changes, now, timeZone: 'Etc/UTC', days: 3 });
+    const result = componentUptime({ since: new Date('2026-01-01T00:00:00Z'), currentStatus: 'operational', changes, now, days: localDayBounds(now, 'Etc/UTC', 3) });
     const [, outageDay, today] = result.days;
     assert.equal(outageDay!.worst, 'major_outage');
     assert.equal(outageDay!.uptime, 0.75);
@@ -41,9 +41,9 @@ describe('componentUptime', () => {
       { at: new Date('2026-06-10T02:00:00Z'), from: 'partial_outage' as const, to: 'operational' as const },
     ];
     // In Tokyo (UTC+9) the whole outage falls on June 10 local time (07:00–11:00).
-    const tokyo = componentUptime({ since: new Date('2026-01-01T00:00:00Z'), currentStatus: 'operational', changes, now, timeZone: 'Asia/Tokyo', days: 2 });
+    const tokyo = componentUptime({ since: new Date('2026-01-01T00:00:00Z'), currentStatus: 'operational', changes, now, days: localDayBounds(now, 'Asia/Tokyo', 2) });
     assert.deepEqual(tokyo.days.map((d) => [d.date, d.worst]), [['2026-06-09', 'operational'], ['2026-06-10', 'partial_outage']]);
-    const utc = componentUptime({ since: new Date('2026-01-01T00:00:00Z'), currentStatus: 'operational', changes, now, timeZone: 'Etc/UTC', days: 2 });
+    const utc = componentUptime({ since: new Date('2026-01-01T00:00:00Z'), currentStatus: 'operational', changes, now, days: localDayBounds(now, 'Etc/UTC', 2) });
     assert.equal(utc.days[0]!.worst, 'partial_outage');
     assert.equal(utc.days[0]!.uptime, 1 - (2 * 3600_000 * 0.3) / day);
   });

@@ -30,7 +30,8 @@ export const deliveries = sqliteTable(
   (t) => [
     uniqueIndex('deliveries_event_subscriber_channel_idx').on(t.eventId, t.subscriberId, t.channel),
     // Partial: the worker's claim reads only due rows; delivered history never enters this b-tree.
-    index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.state} IN ('pending', 'sending')`),
+    // Channel first: each channel claims within its own budget, without scanning the other's rows.
+    index('deliveries_due_idx').on(t.channel, t.nextAttemptAt).where(sql`${t.state} IN ('pending', 'sending')`),
     index('deliveries_subscriber_idx').on(t.subscriberId, t.state),
     index('deliveries_state_idx').on(t.state, t.updatedAt),
   ],

@@ -6,7 +6,7 @@ import { Eta } from 'eta';
 import nodemailer from 'nodemailer';
 import { percentile } from './measure.js';
 import { projectRoot } from './processes.js';
-import { unsubscribeToken } from './webhook-keys.js';
+import { subscriptionLinks } from './seeded-subscriber.js';
 
 export interface EmailBaselineInput {
   port: number;
@@ -16,7 +16,7 @@ export interface EmailBaselineInput {
   from: string;
   subject: string;
   publicUrl: string;
-  /** The incident-notification view model, less the per-recipient unsubscribe link. */
+  /** The incident-notification view model, less the per-recipient links. */
   model: Record<string, unknown>;
 }
 
@@ -33,13 +33,14 @@ const input = JSON.parse(raw) as EmailBaselineInput;
 const views = new Eta({ views: `${projectRoot}views`, cache: true, autoEscape: true });
 const host = new URL(input.publicUrl).hostname;
 // Addresses and tokens are what Herald reads from its subscribers table: held in memory, not timed.
-const recipients = Array.from({ length: input.count }, (_, n) => ({ to: `reader${n}@example.com`, token: unsubscribeToken(n) }));
+const recipients = Array.from({ length: input.count }, (_, n) => ({ to: `reader${n}@example.com`, links: subscriptionLinks(input.publicUrl, n) }));
 const transport = nodemailer.createTransport({ host: '127.0.0.1', port: input.port, secure: false, ignoreTLS: true, pool: true, maxConnections: input.maxConnections });
 
 async function send(n: number): Promise<void> {
-  const { to, token } = recipients[n]!;
-  const unsubscribeUrl = `${input.publicUrl}/subscriptions/unsubscribe/${token}`;
-  const model = { ...input.model, unsubscribeUrl };
+  const { to, links } = recipients[n]!;
+  const unsubscribeUrl = links.unsubscribe;
+  // manageUrl: the link Herald's templates show when the model has one.
+  const model = { ...input.model, unsubscribeUrl, manageUrl: links.manage };
   await transport.sendMail({
     from: input.from,
     to,

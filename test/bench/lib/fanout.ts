@@ -25,6 +25,9 @@ export interface DrainRound {
   seconds: number;
   /** What the receiving side counted. */
   received: number;
+  /** False when time ran out first: the rate then covers what was delivered by then. */
+  complete: boolean;
+  /** Set when the figures are wrong, not just slow: rows lost, failed, or miscounted. */
   problem?: string;
 }
 
@@ -44,23 +47,17 @@ export async function drainRound(
   const post = await timedPost(herald, incident);
   const event = watch.event(post.incidentId);
   const rows = watch.deliveries(event.id).total;
-  let count = 0;
-  const done = await pollUntil(
-    async () => {
-      if ((watch.deliveries(event.id).states['delivered'] ?? 0) < rows) return false;
-      count = await received();
-      return count >= rows;
-    },
-    100,
-    timeoutMs,
-  );
-  const state = watch.deliveries(event.id);
-  if (!done) count = await received();
-  const delivered = state.states['delivered'] ?? 0;
-  const seconds = ((state.lastDeliveredAt ?? Date.now()) - post.respondedAt) / 1000;
+  const complete = await pollUntil(async () => (watch.deliveries(event.id).states['delivered'] ?? 0) >= rows && (await received()) >= rows, 100, timeoutMs);
+  const { states, lastDeliveredAt } = watch.deliveries(event.id);
+  const count = await received();
+  const delivered = states['delivered'] ?? 0;
+  const seconds = ((lastDeliveredAt ?? Date.now()) - post.respondedAt) / 1000;
+  // Slow is a result; anything but pending, in flight or delivered means the run measured something else.
+  const stray = Object.entries(states).filter(([state]) => !['pending', 'sending', 'delivered'].includes(state));
   const problems = [
-    done ? undefined : `only ${delivered} of ${rows} delivered (${count} received) within ${timeoutMs / 1000} s: ${JSON.stringify(state.states)}`,
     rows === expected ? undefined : `the incident queued ${rows} deliveries, not ${expected}`,
+    stray.length === 0 ? undefined : `deliveries ended ${JSON.stringify(Object.fromEntries(stray))}`,
+    delivered >= rows && count < rows ? `herald marked ${delivered} delivered but the receiver counted ${count}` : undefined,
   ].filter((p) => p !== undefined);
   return {
     rate: delivered / seconds,
@@ -69,8 +66,16 @@ export async function drainRound(
     rows,
     seconds,
     received: count,
+    complete,
     ...(problems.length > 0 ? { problem: problems.join('; ') } : {}),
   };
+}
+
+/** A note on rounds that ran out of time (a slow result, not an error), or undefined when all finished. */
+export function incompleteNote(rounds: readonly DrainRound[], timeoutMs: number): string | undefined {
+  const cut = rounds.filter((r) => !r.complete);
+  if (cut.length === 0) return undefined;
+  return `${cut.length} herald round(s) did not finish within ${timeoutMs / 1000} s (${cut.map((r) => `${r.received} of ${r.rows}`).join(', ')} received); their rate covers what was delivered by then`;
 }
 
 /** One side's rounds as a Measurement: the mean rate (rounds are few) and the worst round's p99. */

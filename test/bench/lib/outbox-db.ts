@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { openDb } from '../../../src/db/client.js';
 import { percentile } from './measure.js';
-import { unsubscribeToken, webhookSecret } from './webhook-keys.js';
+import { subscriberId, unsubscribeToken, webhookSecret } from './seeded-subscriber.js';
 
 /**
  * Inserts `count` active page-wide subscribers straight into Herald's SQLite file in one
  * transaction: the manage API would take minutes for 10,000. Webhook subscribers when
- * `endpoint` is given (secret per webhook-keys.ts), email subscribers otherwise.
+ * `endpoint` is given (secrets per seeded-subscriber.ts), email subscribers otherwise.
  */
 export function seedSubscribers(file: string, pageId: string, count: number, endpoint?: (n: number) => string): void {
   const db = openDb(file);
@@ -18,7 +18,7 @@ export function seedSubscribers(file: string, pageId: string, count: number, end
     const now = Date.now();
     db.$client.transaction(() => {
       for (let n = 0; n < count; n += 1) {
-        const id = `bench${String(n).padStart(7, '0')}`;
+        const id = subscriberId(n);
         if (endpoint) insert.run(id, pageId, 'webhook', `ops+${n}@example.com`, endpoint(n), webhookSecret(n), unsubscribeToken(n), now, now, now);
         else insert.run(id, pageId, 'email', `reader${n}@example.com`, null, null, unsubscribeToken(n), now, now, now);
       }

@@ -20,6 +20,8 @@ export interface SpawnOptions {
   input?: string;
   /** Runs once the child has exited (or at the latest when this process exits), e.g. to remove a temp dir. */
   cleanup?: () => void;
+  /** Plain JavaScript (the built server) needs no TypeScript loader. */
+  typescript?: boolean;
 }
 
 const running = new Set<{ child: Child; cleanup: (() => void) | undefined }>();
@@ -27,7 +29,7 @@ const outputLimit = 64 * 1024;
 
 /** Starts `node --import tsx <args>` from the project root, the same way `npm run` scripts do. */
 export function spawnNode(name: string, args: string[], options: SpawnOptions = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const proc = spawn(process.execPath, [...(options.typescript === false ? [] : ['--import', 'tsx']), ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { percentile } from './measure.js';
-import { hookPath, unsubscribeToken, webhookSecret } from './webhook-keys.js';
+import { hookPath, subscriptionLinks, webhookSecret } from './seeded-subscriber.js';
 
 export interface WebhookBaselineInput {
   sinkUrl: string;
@@ -33,14 +33,14 @@ const inner = event.payload.slice(1, -1);
 const subscribers = Array.from({ length: input.count }, (_, n) => ({
   url: new URL(`${input.sinkUrl}${hookPath(n)}`),
   secret: webhookSecret(n),
-  token: unsubscribeToken(n),
+  unsubscribe: subscriptionLinks(publicUrl, n).unsubscribe,
 }));
 const agent = new http.Agent({ keepAlive: true, maxSockets: input.maxSockets });
 
 function post(n: number): Promise<number> {
   const subscriber = subscribers[n]!;
   const meta = {
-    unsubscribe: `${publicUrl}/subscriptions/unsubscribe/${subscriber.token}`,
+    unsubscribe: subscriber.unsubscribe,
     documentation: `${publicUrl}/webhooks`,
     generated_at: event.createdAt,
     event_type: event.type,
