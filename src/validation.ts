@@ -20,6 +20,8 @@ export const bool = z.preprocess((v) => {
 export const nullable = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === 'null' || v === '' ? null : v), schema.nullable());
 
+const earliest = Date.UTC(1970, 0, 1);
+const latest = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const isoDateTimePattern = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
@@ -36,6 +38,11 @@ export const dateTime = z
     const date = new Date(hasOffset ? normalized : s.length === 10 ? `${normalized}T00:00:00Z` : `${normalized}Z`);
     if (Number.isNaN(date.getTime())) {
       ctx.addIssue({ code: 'custom', message: 'is not a valid date-time' });
+      return z.NEVER;
+    }
+    // Outside these years an instant no longer prints as plain ISO-8601 (`-000001-12-31T…`).
+    if (date.getTime() < earliest || date.getTime() > latest) {
+      ctx.addIssue({ code: 'custom', message: 'must be between the years 1970 and 9999' });
       return z.NEVER;
     }
     return date;

@@ -910,7 +910,7 @@ async function must(app: TestApp, method: string, path: string, body: unknown, s
 
 /**
  * Tops up what the fuzzing of earlier endpoints may have deleted (components, a group, incidents
- * with updates), so every endpoint meets real rows. Run before each endpoint.
+ * with updates), so every request can meet real rows. Run before each request; it writes only when something is missing.
  */
 async function ensureFixtures(app: TestApp): Promise<void> {
   const db = app.herald.db.$client;
@@ -1011,6 +1011,8 @@ async function startWorld(t: Parameters<typeof startApp>[0]): Promise<World> {
       // TEST-NET-1: webhook subscribers can exist; nothing there answers.
       WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
       WEBHOOK_TIMEOUT_MS: '1000',
+      // One attempt: deliveries fail at once, so there are failed ones to retry.
+      OUTBOX_RETRY_SCHEDULE: '0s',
     },
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -1090,11 +1092,11 @@ export function defineFuzzSuite(options: FuzzOptions): void {
       for (const endpoint of members) {
         const name = endpointName(endpoint);
         const seed = (options.seed + hash(name)) | 0;
-        await t.test(`${name} answers every generated request below 500; then the server answers, integrity_check is ok, foreign_key_check is empty and the public JSON validates`, async (st) => {
-          await ensureFixtures(world.app);
+        await t.test(`${name} answers every generated request below 500 with ISO-8601 timestamps; then the server answers, integrity_check is ok, foreign_key_check is empty and the public JSON validates`, async (st) => {
           // How the answers spread (shown as a diagnostic): a fuzzer that only ever gets 400s tests little.
           const statuses: Record<number, number> = {};
           const property = fc.asyncProperty(requestArb(endpoint), async (spec) => {
+            await ensureFixtures(world.app);
             if (spec.advanceMs !== undefined) world.app.clock.advance(spec.advanceMs);
             const wire = materialize(endpoint, spec, world.pools(), adminKey, world.app.clock.now().getTime());
             let res: WireResponse;
@@ -1106,6 +1108,9 @@ export function defineFuzzSuite(options: FuzzOptions): void {
               throw new Error(`no answer (${String(error)}) to\n  ${describeRequest(wire)}`);
             }
             if (res.status >= 500) throw new Error(`${res.status} ${preview(res.body.toString('utf8'))}\nfor\n  ${describeRequest(wire)}`);
+            // Times leave the system as ISO-8601 UTC with milliseconds: a year outside 0000-9999 is not that.
+            const expanded = /"([+-]\d{6}-\d{2}-\d{2}T[^"]*)"/.exec(res.body.toString('utf8'));
+            if (expanded) throw new Error(`${res.status} with the timestamp ${expanded[1]} in its body\nfor\n  ${describeRequest(wire)}`);
           });
           const failures: string[] = [];
           try {
