@@ -7,7 +7,7 @@ import { startSmtpSink, type SmtpSink, type SmtpStats } from './lib/smtp-sink.js
 import type { Benchmark, Outcome } from './lib/types.js';
 
 const subscribers = 2_000;
-const maxConnections = 5;
+export const maxConnections = 5;
 // Herald's default OUTBOX_CONCURRENCY, set explicitly: that many sendMail calls wait on the pool at once.
 const inFlight = 32;
 const rounds = 2;
@@ -15,7 +15,7 @@ const rounds = 2;
 const roundTimeoutMs = 35_000;
 const publicUrl = 'https://status.example.com';
 const pageName = 'Acme Cloud';
-const incident = { name: 'Delayed email notifications', body: 'Some notification emails are arriving with a delay of up to 20 minutes. We are looking into it.' };
+export const incident = { name: 'Delayed email notifications', body: 'Some notification emails are arriving with a delay of up to 20 minutes. We are looking into it.' };
 
 interface BaselineRound {
   rate: number;
@@ -24,12 +24,12 @@ interface BaselineRound {
   problem?: string;
 }
 
-interface IncidentPayload {
+export interface IncidentPayload {
   incident: { name: string; shortlink: string; incident_updates: Array<{ body: string; display_at: string }> };
 }
 
 /** What Herald's notificationEmail feeds the incident-notification templates (src/outbox/messages.ts). */
-function viewModel(payload: IncidentPayload): Record<string, unknown> {
+export function viewModel(payload: IncidentPayload): Record<string, unknown> {
   const latest = payload.incident.incident_updates[0]!;
   const time = new Intl.DateTimeFormat('en-US', {
     timeZone: 'Etc/UTC',
@@ -54,11 +54,11 @@ function viewModel(payload: IncidentPayload): Record<string, unknown> {
   };
 }
 
-async function baselineRound(smtp: SmtpSink, model: Record<string, unknown>): Promise<BaselineRound> {
+export async function baselineRound(smtp: SmtpSink, model: Record<string, unknown>, count = subscribers): Promise<BaselineRound> {
   await smtp.reset();
   const input: EmailBaselineInput = {
     port: smtp.port,
-    count: subscribers,
+    count,
     inFlight,
     maxConnections,
     from: 'noreply@status.example.com',
@@ -71,7 +71,7 @@ async function baselineRound(smtp: SmtpSink, model: Record<string, unknown>): Pr
   await child.stop();
   const result = JSON.parse(json!) as EmailBaselineResult;
   const stats = await smtp.stats();
-  const lost = subscribers - stats.messages;
+  const lost = count - stats.messages;
   return {
     rate: result.ok / (result.durationMs / 1000),
     p99Ms: result.p99Ms,
