@@ -61,7 +61,8 @@ const schema = z.object({
       return list ?? [];
     })
     .describe('Delay before each attempt of a delivery (its length is the number of attempts); ±20 % jitter'),
-  OUTBOX_CONCURRENCY: count.default(256).describe('Webhook deliveries in flight at once, all subscribers together (mail has its own budget: 4 per SMTP connection)'),
+  OUTBOX_CONCURRENCY: count.default(32).describe('Webhook deliveries in flight at once, all subscribers together; one unanswered after 100 ms stops counting (mail has its own budget: 4 per SMTP connection)'),
+  OUTBOX_MAX_IN_FLIGHT: count.default(512).describe('Hard cap on webhook deliveries in flight, slow ones included'),
   OUTBOX_PER_SUBSCRIBER_CONCURRENCY: count.default(2).describe('Deliveries in flight at once to one subscriber'),
   OUTBOX_LEASE: duration('2m').describe('How long a claimed delivery stays with its worker before another may take it'),
   OUTBOX_POLL: duration('1s').describe('How often the worker looks for due deliveries when nothing woke it'),
@@ -110,6 +111,10 @@ export interface OutboxConfig {
   concurrency: number;
   /** Mail in flight at once: its own budget, so a slow mail server never holds webhooks back. */
   emailConcurrency: number;
+  /** Hard cap on webhooks in flight, slow ones included. */
+  maxInFlight: number;
+  /** After this long without an answer a webhook stops counting against `concurrency`. */
+  slowAfterMs: number;
   perSubscriberConcurrency: number;
   leaseMs: number;
   pollMs: number;
@@ -155,6 +160,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retryScheduleMs: c.OUTBOX_RETRY_SCHEDULE,
       concurrency: c.OUTBOX_CONCURRENCY,
       emailConcurrency: c.SMTP_MAX_CONNECTIONS * 4,
+      maxInFlight: Math.max(c.OUTBOX_MAX_IN_FLIGHT, c.OUTBOX_CONCURRENCY),
+      slowAfterMs: 100,
       perSubscriberConcurrency: c.OUTBOX_PER_SUBSCRIBER_CONCURRENCY,
       leaseMs: c.OUTBOX_LEASE,
       pollMs: c.OUTBOX_POLL,

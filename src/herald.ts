@@ -54,7 +54,7 @@ export function createHerald({ config, logger, clock = systemClock, resolve = sy
   const policy = createAddressPolicy(parseCidrList(config.outbox.allowedCidrs));
   if (config.outbox.allowedCidrs) logger.warn(`webhooks may reach these private ranges: ${config.outbox.allowedCidrs} (WEBHOOK_ALLOWED_CIDRS)`);
   const userAgent = webhookUserAgent(config.publicUrl);
-  const webhooks = createWebhookChannel({ timeoutMs: config.outbox.webhookTimeoutMs, policy, userAgent, maxSockets: config.outbox.concurrency });
+  const webhooks = createWebhookChannel({ timeoutMs: config.outbox.webhookTimeoutMs, policy, userAgent, maxSockets: config.outbox.maxInFlight });
   const mailer = createMailer({ ...config.mail, logger });
   let snapshot: PublicSnapshot | undefined;
   let worker: OutboxWorker | undefined;

@@ -33,6 +33,13 @@ export const dateTime = z
   .trim()
   .regex(isoDateTimePattern, 'must be an ISO-8601 date-time such as 2026-03-05T02:00:00Z')
   .transform((s, ctx) => {
+    // `new Date` rolls impossible values over (Feb 30 → Mar 2); the fields must exist as written.
+    const [year, month, day, hour = 0, minute = 0, second = 0] = (s.match(/\d+/g) ?? []).slice(0, 6).map(Number) as number[];
+    const probe = new Date(Date.UTC(year!, month! - 1, day!));
+    if (probe.getUTCMonth() !== month! - 1 || probe.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+      ctx.addIssue({ code: 'custom', message: 'is not a real date and time (check the day of the month and the time)' });
+      return z.NEVER;
+    }
     const hasOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(s) && s.length > 10;
     const normalized = s.replace(' ', 'T');
     const date = new Date(hasOffset ? normalized : s.length === 10 ? `${normalized}T00:00:00Z` : `${normalized}Z`);

@@ -77,6 +77,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const claimBatch = Math.min(8, config.concurrency);
   const inFlightByChannel = { webhook: 0, email: 0 };
   const budget = { webhook: config.concurrency, email: config.emailConcurrency };
+  // A webhook that has not answered within slowAfterMs stops counting against the budget, so hanging
+  // endpoints cannot trap every slot while fast ones run at an efficient concurrency; all webhooks
+  // together stay under maxInFlight.
+  let slowWebhooks = 0;
   const shutdown = new AbortController();
   const inFlightBySubscriber = new Map<string, number>();
   const running = new Set<Promise<void>>();
@@ -138,12 +142,24 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   function launch(delivery: ClaimedDelivery): Promise<void> {
     inFlightBySubscriber.set(delivery.subscriberId, (inFlightBySubscriber.get(delivery.subscriberId) ?? 0) + 1);
     inFlightByChannel[delivery.channel] += 1;
+    let slow = false;
+    const slowTimer =
+      delivery.channel === 'webhook'
+        ? setTimeout(() => {
+            slow = true;
+            slowWebhooks += 1;
+            if (started && !stopping) pump();
+          }, config.slowAfterMs)
+        : undefined;
+    slowTimer?.unref();
     const task = attempt(delivery)
       .then((outcome) => {
         if (outcome === 'stale') logger.warn('a delivery result arrived after its lease was taken over; ignored', { delivery: delivery.id });
       })
       .catch((error: unknown) => logger.error('recording a delivery failed; its lease will expire and it will be retried', { delivery: delivery.id, error: String(error) }))
       .finally(() => {
+        clearTimeout(slowTimer);
+        if (slow) slowWebhooks -= 1;
         inFlightByChannel[delivery.channel] -= 1;
         const left = (inFlightBySubscriber.get(delivery.subscriberId) ?? 1) - 1;
         if (left === 0) inFlightBySubscriber.delete(delivery.subscriberId);
@@ -163,8 +179,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     const tasks: Promise<void>[] = [];
     // Each channel claims within its own budget, so a slow mail server never holds webhooks back.
     for (const channel of ['webhook', 'email'] as const) {
-      const free = budget[channel] - inFlightByChannel[channel];
-      if (free <= 0 || (free < Math.min(claimBatch, budget[channel]) && inFlightByChannel[channel] > 0)) continue;
+      const counted = channel === 'webhook' ? inFlightByChannel.webhook - slowWebhooks : inFlightByChannel.email;
+      const ceiling = channel === 'webhook' ? config.maxInFlight - inFlightByChannel.webhook : Infinity;
+      const free = Math.min(budget[channel] - counted, ceiling);
+      if (free <= 0 || (free < Math.min(claimBatch, budget[channel]) && counted > 0)) continue;
       const claimed = statements.claim(now, free, config.leaseMs, busy, [channel]);
       for (const delivery of claimed) {
         // A second row of one subscriber in the same batch waits its turn instead of piling onto a slow endpoint.
@@ -188,7 +206,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       do {
         pumpAgain = false;
         const launched = claimAndLaunch().length;
-        if (launched > 0 && running.size < budget.webhook + budget.email) pumpAgain = true;
+        if (launched > 0 && running.size - slowWebhooks < budget.webhook + budget.email) pumpAgain = true;
       } while (pumpAgain && !stopping);
     } catch (error) {
       logger.error('claiming deliveries failed; retrying at the next poll', { error: String(error) });

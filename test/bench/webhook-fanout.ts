@@ -10,7 +10,7 @@ import { startWebhookSink, type SinkStats, type WebhookSink } from './lib/webhoo
 
 const subscribers = 10_000;
 // Herald's default OUTBOX_CONCURRENCY, set explicitly so the baseline is sure to match it.
-const concurrency = 256;
+const concurrency = 32;
 const rounds = 2;
 // Two Herald rounds at this bound still fit the budget; a round that runs out reports what it got.
 const roundTimeoutMs = 35_000;
