@@ -1,3 +1,4 @@
+import { timeFormatter } from '../../src/public/status-page-view.js';
 import type { EmailBaselineInput, EmailBaselineResult } from './lib/email-baseline-main.js';
 import { alternate, drainRound, incompleteNote, measurement, type DrainRound } from './lib/fanout.js';
 import { startHerald } from './lib/herald.js';
@@ -31,23 +32,14 @@ export interface IncidentPayload {
 /** What Herald's notificationEmail feeds the incident-notification templates (src/outbox/messages.ts). */
 export function viewModel(payload: IncidentPayload): Record<string, unknown> {
   const latest = payload.incident.incident_updates[0]!;
-  const time = new Intl.DateTimeFormat('en-US', {
-    timeZone: 'Etc/UTC',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  });
+  const time = timeFormatter('Etc/UTC');
   return {
     pageName,
     publicUrl,
     name: payload.incident.name,
     status: 'Investigating',
     message: latest.body,
-    at: time.format(new Date(latest.display_at)),
+    at: time(new Date(latest.display_at)),
     url: payload.incident.shortlink,
     window: '',
     components: [],

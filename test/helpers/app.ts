@@ -3,7 +3,8 @@ import type { TestContext } from 'node:test';
 import { createApiKey } from '../../src/api-keys/create-api-key.js';
 import { loadConfig } from '../../src/config.js';
 import { createHerald, type Herald } from '../../src/herald.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
+import type { Resolve } from '../../src/net/check-endpoint.js';
 import { manualClock, type ManualClock } from './clock.js';
 import { tempDir } from './db.js';
 
@@ -42,7 +43,16 @@ export async function readResponse(res: Response): Promise<ApiResponse> {
  * Starts the real application (real SQLite file with migrations, real HTTP server on a
  * loopback port) and stops it after the test. `env` overrides configuration.
  */
-export async function startApp(t: TestContext, options: { env?: Record<string, string>; clock?: ManualClock } = {}): Promise<TestApp> {
+export interface StartAppOptions {
+  env?: Record<string, string>;
+  clock?: ManualClock;
+  /** Subscribe-time DNS for webhook hosts (default: the system resolver). */
+  resolve?: Resolve;
+  /** Where the app logs (default: nowhere). */
+  logger?: Logger;
+}
+
+export async function startApp(t: TestContext, options: StartAppOptions = {}): Promise<TestApp> {
   const dir = tempDir(t);
   const clock = options.clock ?? manualClock();
   const config = loadConfig({
@@ -52,7 +62,7 @@ export async function startApp(t: TestContext, options: { env?: Record<string, s
     PUBLIC_URL: 'http://status.test',
     ...options.env,
   });
-  const herald = createHerald({ config, logger: silentLogger, clock });
+  const herald = createHerald({ config, logger: options.logger ?? silentLogger, clock, ...(options.resolve ? { resolve: options.resolve } : {}) });
   const baseUrl = await herald.listen();
   t.after(() => herald.close());
   // A database that already had its page (an upgrade test, say) printed no first key: make one.

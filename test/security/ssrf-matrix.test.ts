@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import type { lookup as dnsLookup } from 'node:dns';
-import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { createWebhookChannel } from '../../src/channels/webhook.js';
-import { loadConfig } from '../../src/config.js';
-import { createHerald } from '../../src/herald.js';
-import { silentLogger } from '../../src/logger.js';
 import { createAddressPolicy, parseCidrList } from '../../src/net/address-policy.js';
 import type { Resolve } from '../../src/net/check-endpoint.js';
 import { createIncident, readResponse, startApp, type ApiResponse, type TestApp } from '../helpers/app.js';
 import { manualClock } from '../helpers/clock.js';
-import { tempDir } from '../helpers/db.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const publicAddress = '93.184.216.34';
@@ -29,30 +24,8 @@ const tableResolve: Resolve = async (hostname) => {
 };
 
 /** The real app (real SQLite, real HTTP on loopback) with a chosen subscribe-time resolver. */
-async function startHerald(t: TestContext, env: Record<string, string>, resolve: Resolve = tableResolve): Promise<TestApp> {
-  const dir = tempDir(t);
-  const clock = manualClock(new Date());
-  const config = loadConfig({ DATABASE_FILE: join(dir, 'herald.db'), PORT: '0', HOST: '127.0.0.1', PUBLIC_URL: 'http://status.test', OUTBOX_RETRY_SCHEDULE: '0s,0s,0s,0s,0s,0s', ...env });
-  const herald = createHerald({ config, logger: silentLogger, clock, resolve });
-  const baseUrl = await herald.listen();
-  t.after(() => herald.close());
-  const apiKey = herald.bootstrap.firstAdminKey!.key;
-  const pageId = herald.bootstrap.page.id;
-  const fetchApp = (path: string, init?: RequestInit) => fetch(`${baseUrl}${path}`, init);
-  return {
-    herald,
-    baseUrl,
-    pageId,
-    apiKey,
-    clock,
-    fetch: fetchApp,
-    async api(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { authorization: `OAuth ${apiKey}`, 'content-type': 'application/json', ...headers } };
-      if (body !== undefined) init.body = JSON.stringify(body);
-      return readResponse(await fetchApp(`/api/v1/pages/${pageId}${path}`, init));
-    },
-  };
-}
+const startHerald = (t: TestContext, env: Record<string, string>, resolve: Resolve = tableResolve): Promise<TestApp> =>
+  startApp(t, { clock: manualClock(new Date()), resolve, env: { OUTBOX_RETRY_SCHEDULE: '0s,0s,0s,0s,0s,0s', ...env } });
 
 const subscribe = (app: TestApp, endpoint: string): Promise<ApiResponse> =>
   app.api('POST', '/subscribers', { subscriber: { email: 'hooks@example.com', endpoint } });
