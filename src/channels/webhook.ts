@@ -25,6 +25,18 @@ export interface WebhookChannelOptions {
   lookup?: typeof dnsLookup;
 }
 
+// Endpoints repeat on every delivery to the same subscriber: parse each once (bounded).
+const urls = new Map<string, URL>();
+function parsedUrl(text: string): URL {
+  let url = urls.get(text);
+  if (!url) {
+    url = new URL(text);
+    if (urls.size >= 10_000) urls.delete(urls.keys().next().value!);
+    urls.set(text, url);
+  }
+  return url;
+}
+
 export type SendWebhook = (request: WebhookRequest, signal?: AbortSignal) => Promise<DeliveryResult>;
 
 class RefusedAddress extends Error {}
@@ -111,7 +123,7 @@ export function createWebhookChannel(options: WebhookChannelOptions): { send: Se
 
   async function send(request: WebhookRequest, shutdown?: AbortSignal): Promise<DeliveryResult> {
     const started = Date.now();
-    const url = new URL(request.url);
+    const url = parsedUrl(request.url);
     const literal = literalAddress(url.hostname);
     // Node skips `lookup` for IP literals, so they are checked here.
     const refusal = literal ? options.policy.refusal(literal) : undefined;
@@ -128,7 +140,12 @@ export function createWebhookChannel(options: WebhookChannelOptions): { send: Se
     shutdown?.addEventListener('abort', onShutdown, { once: true });
     const signal = controller.signal;
     try {
-      const res = await pRetry(() => attempt(request, url, signal), { retries: 2, minTimeout: 50, maxTimeout: 250, signal });
+      // The first try goes straight out; only a refused connection brings in p-retry's quick retries.
+      const res = await attempt(request, url, signal).catch((error: unknown) => {
+        // As p-retry would: an AbortError stops at once and surfaces the error it wraps.
+        if (error instanceof AbortError) throw error.originalError;
+        return pRetry(() => attempt(request, url, signal), { retries: 2, minTimeout: 50, maxTimeout: 250, signal });
+      });
       const durationMs = Date.now() - started;
       if (res.status >= 200 && res.status < 300) return { ok: true, durationMs, statusCode: res.status, responseExcerpt: res.excerpt };
       const retryAfter = retryAfterMs(res.retryAfter, Date.now());
