@@ -2,11 +2,11 @@
 // message Herald sends (the same eta templates rendered per recipient, the same headers),
 // `inFlight` sendMail calls at a time over `maxConnections` pooled connections.
 import { randomBytes } from 'node:crypto';
-import { Eta } from 'eta';
 import nodemailer from 'nodemailer';
 import { percentile } from './measure.js';
-import { projectRoot } from './processes.js';
 import { subscriptionLinks } from './seeded-subscriber.js';
+import { readStdinJson, type BaselineResult } from './baseline-io.js';
+import { createViews } from '../../../src/views.js';
 
 export interface EmailBaselineInput {
   port: number;
@@ -20,17 +20,11 @@ export interface EmailBaselineInput {
   model: Record<string, unknown>;
 }
 
-export interface EmailBaselineResult {
-  durationMs: number;
-  ok: number;
-  failed: number;
-  p99Ms: number;
-}
+export type EmailBaselineResult = BaselineResult;
 
-let raw = '';
-for await (const chunk of process.stdin) raw += chunk;
-const input = JSON.parse(raw) as EmailBaselineInput;
-const views = new Eta({ views: `${projectRoot}views`, cache: true, autoEscape: true });
+const input = await readStdinJson<EmailBaselineInput>();
+// Herald's own template engine and settings, so both render the same mail.
+const views = createViews({ cache: true });
 const host = new URL(input.publicUrl).hostname;
 // Addresses and tokens are what Herald reads from its subscribers table: held in memory, not timed.
 const recipients = Array.from({ length: input.count }, (_, n) => ({ to: `reader${n}@example.com`, links: subscriptionLinks(input.publicUrl, n) }));

@@ -6,6 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { percentile } from './measure.js';
 import { hookPath, subscriptionLinks, webhookSecret } from './seeded-subscriber.js';
+import { readStdinJson, type BaselineResult } from './baseline-io.js';
 
 export interface WebhookBaselineInput {
   sinkUrl: string;
@@ -17,16 +18,9 @@ export interface WebhookBaselineInput {
   event: { publicId: string; type: string; createdAt: string; payload: string };
 }
 
-export interface WebhookBaselineResult {
-  durationMs: number;
-  ok: number;
-  failed: number;
-  p99Ms: number;
-}
+export type WebhookBaselineResult = BaselineResult;
 
-let raw = '';
-for await (const chunk of process.stdin) raw += chunk;
-const input = JSON.parse(raw) as WebhookBaselineInput;
+const input = await readStdinJson<WebhookBaselineInput>();
 const { event, publicUrl } = input;
 const inner = event.payload.slice(1, -1);
 // What Herald reads from its subscribers table, held in memory here (and not timed).
